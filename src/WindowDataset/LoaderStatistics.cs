@@ -1,0 +1,35 @@
+namespace WindowDataset;
+
+/// <summary>A snapshot of a loader's counters since it was created.</summary>
+public sealed record LoaderStatistics
+{
+    /// <summary>Batches delivered to the consumer.</summary>
+    public long Batches { get; init; }
+
+    /// <summary>Windows delivered to the consumer.</summary>
+    public long Windows { get; init; }
+
+    /// <summary>Bytes of input (and target) data delivered, in the output type.</summary>
+    public long Bytes { get; init; }
+
+    /// <summary>Time enumerations were running (from the first request to the end of the enumeration).</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Time the consumer spent blocked waiting for the next batch.</summary>
+    public TimeSpan ConsumerWait { get; init; }
+
+    /// <summary>Time workers spent waiting for a free buffer (the consumer is the bottleneck when this is high).</summary>
+    public TimeSpan ProducerWait { get; init; }
+
+    /// <summary>Batches per second over <see cref="Elapsed"/>.</summary>
+    public double BatchesPerSecond => Elapsed > TimeSpan.Zero ? Batches / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Windows per second over <see cref="Elapsed"/>.</summary>
+    public double WindowsPerSecond => Elapsed > TimeSpan.Zero ? Windows / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Bytes per second over <see cref="Elapsed"/>.</summary>
+    public double BytesPerSecond => Elapsed > TimeSpan.Zero ? Bytes / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Share (0..1) of <see cref="Elapsed"/> the consumer spent waiting for data.</summary>
+    public double DataWaitShare => Elapsed > TimeSpan.Zero ? Math.Clamp(ConsumerWait / Elapsed, 0, 1) : 0;
+}

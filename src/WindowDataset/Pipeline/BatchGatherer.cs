@@ -1,0 +1,149 @@
+using WindowDataset.Sampling;
+using WindowDataset.Sources;
+
+namespace WindowDataset.Pipeline;
+
+/// <summary>Fills a slot: computes its starts with the sampler and reads every window (and target) into its buffers.</summary>
+internal sealed class BatchGatherer
+{
+    private readonly WindowSampler _sampler;
+    private readonly RowReader _input;
+    private readonly RowReader? _labels;
+    private readonly BatchLayout _layout;
+    private readonly TargetKind _targetKind;
+    private readonly int _horizon;
+    private readonly long _labelShift;
+
+    public BatchGatherer(WindowSampler sampler, RowReader input, RowReader? labels, BatchLayout layout, TargetOptions target)
+    {
+        _sampler = sampler;
+        _input = input;
+        _labels = labels;
+        _layout = layout;
+        _targetKind = target.Kind;
+        _horizon = target.Horizon;
+        _labelShift = layout.Window - 1 + target.Offset;
+    }
+
+    public WindowSampler Sampler => _sampler;
+
+    /// <summary>Scratch bytes one worker needs for conversions.</summary>
+    public long ScratchBytes
+    {
+        get
+        {
+            long bytes = _input.ScratchBytes(_layout.Window);
+            if (_targetKind == TargetKind.Next)
+            {
+                bytes = Math.Max(bytes, _input.ScratchBytes(_horizon));
+            }
+            else if (_labels is not null)
+            {
+                bytes = Math.Max(bytes, _labels.ScratchBytes(1));
+            }
+
+            return bytes;
+        }
+    }
+
+    public void Prepare(BatchSlot slot, long epoch, long batch)
+    {
+        slot.Epoch = epoch;
+        slot.Index = batch;
+        slot.Count = _sampler.CountInBatch(batch);
+        _sampler.Fill(epoch, batch, slot.Shards, slot.LocalRows, slot.Starts);
+    }
+
+    /// <summary>Announces the windows of a batch to the kernel (read-ahead), using caller-owned scratch arrays.</summary>
+    public void Hint(long epoch, long batch, int[] shards, long[] localRows, long[] starts)
+    {
+        int count = _sampler.CountInBatch(batch);
+        _sampler.Fill(epoch, batch, shards, localRows, starts);
+        for (int i = 0; i < count; i++)
+        {
+            _input.WillNeed(shards[i], localRows[i], _targetKind == TargetKind.Next ? _layout.Window + _horizon : _layout.Window);
+        }
+    }
+
+    public unsafe void Gather(BatchSlot slot, Span<byte> scratch, CancellationToken cancellationToken)
+    {
+        var input = new Span<byte>((void*)slot.Input.Pointer, checked((int)_layout.InputBatchBytes));
+        Span<byte> target = slot.Target is null ? default : new Span<byte>((void*)slot.Target.Pointer, checked((int)_layout.TargetBatchBytes));
+        int windowBytes = (int)_layout.WindowBytes;
+        int targetBytes = (int)_layout.TargetItemBytes;
+        for (int i = 0; i < slot.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int shard = slot.Shards[i];
+            long row = slot.LocalRows[i];
+            try
+            {
+                _input.Read(shard, row, _layout.Window, input.Slice(i * windowBytes, windowBytes), scratch);
+                if (_targetKind == TargetKind.Next)
+                {
+                    _input.Read(shard, row + _layout.Window, _horizon, target.Slice(i * targetBytes, targetBytes), scratch);
+                }
+                else if (_labels is not null)
+                {
+                    ReadLabel(slot.Starts[i], target.Slice(i * targetBytes, targetBytes), scratch);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new IOException(
+                    $"{_input.Source.Shards[shard].Path}: reading the window at start row {slot.Starts[i]} (epoch {slot.Epoch}, batch {slot.Index}) failed: {ex.Message}", ex);
+            }
+        }
+    }
+
+    /// <summary>Reads one window (and nothing else) synchronously, in the output type.</summary>
+    public void ReadWindow(long globalStart, Span<byte> destination, Span<byte> scratch)
+    {
+        (int shard, long local) = LocateRow(_input.Source, globalStart, _layout.Window);
+        _input.Read(shard, local, _layout.Window, destination, scratch);
+    }
+
+    /// <summary>Reads the target of the window starting at <paramref name="globalStart"/>.</summary>
+    public void ReadTarget(long globalStart, Span<byte> destination, Span<byte> scratch)
+    {
+        if (_targetKind == TargetKind.Next)
+        {
+            (int shard, long local) = LocateRow(_input.Source, globalStart, _layout.Window + _horizon);
+            _input.Read(shard, local + _layout.Window, _horizon, destination, scratch);
+        }
+        else if (_labels is not null)
+        {
+            ReadLabel(globalStart, destination, scratch);
+        }
+        else
+        {
+            throw new InvalidOperationException("The loader has no target (target.kind is none).");
+        }
+    }
+
+    private void ReadLabel(long globalStart, Span<byte> destination, Span<byte> scratch)
+    {
+        long labelRow = globalStart + _labelShift;
+        ArraySource labels = _labels!.Source;
+        int shard = labels.FindShard(labelRow);
+        _labels.Read(shard, labelRow - labels.Shards[shard].RowBase, 1, destination, scratch);
+    }
+
+    private static (int Shard, long Local) LocateRow(ArraySource source, long globalStart, long span)
+    {
+        if (globalStart < 0 || globalStart >= source.TotalRows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(globalStart), $"start row: expected 0..{source.TotalRows - 1}; found {globalStart}.");
+        }
+
+        int shard = source.FindShard(globalStart);
+        long local = globalStart - source.Shards[shard].RowBase;
+        if (local + span > source.Shards[shard].Rows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(globalStart),
+                $"start row {globalStart}: expected a window of {span} rows inside {source.Shards[shard].Path} (rows {source.Shards[shard].RowBase}..{source.Shards[shard].RowBase + source.Shards[shard].Rows - 1}); found one that runs past its end.");
+        }
+
+        return (shard, local);
+    }
+}

@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using WindowDataset.Diagnostics;
+
+namespace WindowDataset.Pipeline;
+
+/// <summary>
+/// One enumeration of one epoch: worker threads claim batch indexes in order, fill free slots, and publish each
+/// batch's completion through a bounded channel in batch order, so the consumer sees batches in order whatever
+/// the thread timing. Memory is bounded by the slot pool: a worker claims a batch only once it holds a free slot.
+/// </summary>
+internal sealed class EpochRun : IDisposable
+{
+    private readonly BatchGatherer _gatherer;
+    private readonly BufferPool _pool;
+    private readonly BatchLayout _layout;
+    private readonly LoaderMetrics _metrics;
+    private readonly long _epoch;
+    private readonly long _end;
+    private readonly int _readAhead;
+    private readonly long _scratchBytes;
+    private readonly Channel<Task<BatchSlot>> _ready;
+    private readonly CancellationTokenSource _stop;
+    private readonly Thread[] _threads;
+    private readonly Lock _claim = new();
+    private readonly long _startTimestamp;
+    private long _next;
+    private bool _stopped;
+    private int _disposed;
+
+    public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
+    {
+        _gatherer = gatherer;
+        _pool = pool;
+        _layout = layout;
+        _metrics = metrics;
+        _epoch = epoch;
+        _next = startBatch;
+        _end = gatherer.Sampler.BatchesPerEpoch;
+        _readAhead = readAhead;
+        _scratchBytes = gatherer.ScratchBytes;
+        _ready = Channel.CreateBounded<Task<BatchSlot>>(new BoundedChannelOptions(pool.Capacity) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposing);
+        _startTimestamp = Stopwatch.GetTimestamp();
+        if (_next >= _end)
+        {
+            _ready.Writer.TryComplete();
+        }
+
+        _threads = new Thread[workers];
+        for (int i = 0; i < workers; i++)
+        {
+            _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"WindowDataset worker {i}" };
+        }
+
+        // Read-ahead for the first batches, which no earlier worker announced.
+        HintRange(startBatch, Math.Min(_end, startBatch + readAhead));
+        foreach (Thread t in _threads)
+        {
+            t.Start();
+        }
+    }
+
+    public CancellationToken Token => _stop.Token;
+
+    /// <summary>Waits for the next batch in order; null at the end of the epoch.</summary>
+    public BatchSlot? Next()
+    {
+        CancellationToken token = _stop.Token;
+        if (!_ready.Reader.TryRead(out Task<BatchSlot>? task))
+        {
+            long waitStart = Stopwatch.GetTimestamp();
+            try
+            {
+                while (!_ready.Reader.TryRead(out task))
+                {
+                    if (!_ready.Reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
+                    {
+                        return null;
+                    }
+                }
+            }
+            finally
+            {
+                _metrics.ConsumerWaited(Stopwatch.GetTimestamp() - waitStart);
+            }
+        }
+
+        if (!task.IsCompleted)
+        {
+            long waitStart = Stopwatch.GetTimestamp();
+            try
+            {
+                task.Wait(token);
+            }
+            catch (AggregateException)
+            {
+                // Rethrown unwrapped below.
+            }
+            finally
+            {
+                _metrics.ConsumerWaited(Stopwatch.GetTimestamp() - waitStart);
+            }
+        }
+
+        return Deliver(task);
+    }
+
+    /// <summary>Awaits the next batch in order; null at the end of the epoch.</summary>
+    public async ValueTask<BatchSlot?> NextAsync()
+    {
+        CancellationToken token = _stop.Token;
+        if (!_ready.Reader.TryRead(out Task<BatchSlot>? task))
+        {
+            long waitStart = Stopwatch.GetTimestamp();
+            try
+            {
+                while (!_ready.Reader.TryRead(out task))
+                {
+                    if (!await _ready.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+                    {
+                        return null;
+                    }
+                }
+            }
+            finally
+            {
+                _metrics.ConsumerWaited(Stopwatch.GetTimestamp() - waitStart);
+            }
+        }
+
+        if (!task.IsCompleted)
+        {
+            long waitStart = Stopwatch.GetTimestamp();
+            try
+            {
+                await ((Task)task).WaitAsync(token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                token.ThrowIfCancellationRequested();
+            }
+            finally
+            {
+                _metrics.ConsumerWaited(Stopwatch.GetTimestamp() - waitStart);
+            }
+        }
+
+        return Deliver(task);
+    }
+
+    /// <summary>Stops the workers (within the time one window read takes), waits for them, and returns every slot to the pool.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        lock (_claim)
+        {
+            _stopped = true;
+        }
+
+        _stop.Cancel();
+        foreach (Thread t in _threads)
+        {
+            if (t.IsAlive && t != Thread.CurrentThread)
+            {
+                t.Join();
+            }
+        }
+
+        // Batches finished but never delivered go back to the pool.
+        while (_ready.Reader.TryRead(out Task<BatchSlot>? task))
+        {
+            if (task.IsCompletedSuccessfully)
+            {
+                _pool.Return(task.Result);
+            }
+        }
+
+        _metrics.Ran(Stopwatch.GetTimestamp() - _startTimestamp);
+        _stop.Dispose();
+    }
+
+    private BatchSlot Deliver(Task<BatchSlot> task)
+    {
+        _stop.Token.ThrowIfCancellationRequested();
+        BatchSlot slot = task.GetAwaiter().GetResult(); // rethrows a worker's exception unwrapped
+        _metrics.Delivered(slot.Count, (slot.Count * _layout.WindowBytes) + (slot.Target is null ? 0 : slot.Count * _layout.TargetItemBytes));
+        return slot;
+    }
+
+    private unsafe void WorkerLoop()
+    {
+        CancellationToken token = _stop.Token;
+        void* scratchPointer = _scratchBytes > 0 ? NativeMemory.AlignedAlloc((nuint)_scratchBytes, 64) : null;
+        int[] hintShards = new int[_layout.BatchSize];
+        long[] hintRows = new long[_layout.BatchSize];
+        long[] hintStarts = new long[_layout.BatchSize];
+        try
+        {
+            var scratch = new Span<byte>(scratchPointer, (int)_scratchBytes);
+            while (true)
+            {
+                BatchSlot slot;
+                long waitStart = Stopwatch.GetTimestamp();
+                try
+                {
+                    slot = _pool.Take(token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                finally
+                {
+                    _metrics.ProducerWaited(Stopwatch.GetTimestamp() - waitStart);
+                }
+
+                long batch;
+                TaskCompletionSource<BatchSlot> completion;
+                lock (_claim)
+                {
+                    if (_stopped || _next >= _end)
+                    {
+                        _pool.Return(slot);
+                        return;
+                    }
+
+                    batch = _next++;
+                    completion = new TaskCompletionSource<BatchSlot>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    bool written = _ready.Writer.TryWrite(completion.Task);
+                    Debug.Assert(written, "the ready channel holds at most one entry per slot");
+                    if (_next == _end)
+                    {
+                        _ready.Writer.TryComplete();
+                    }
+                }
+
+                try
+                {
+                    _gatherer.Prepare(slot, _epoch, batch);
+                    if (_readAhead > 0 && batch + _readAhead < _end)
+                    {
+                        _gatherer.Hint(_epoch, batch + _readAhead, hintShards, hintRows, hintStarts);
+                    }
+
+                    _gatherer.Gather(slot, scratch, token);
+                    completion.SetResult(slot);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    _pool.Return(slot);
+                    completion.TrySetCanceled(token);
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    _pool.Return(slot);
+                    completion.TrySetException(ex);
+                    lock (_claim)
+                    {
+                        _stopped = true;
+                        _ready.Writer.TryComplete(ex);
+                    }
+
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            if (scratchPointer != null)
+            {
+                NativeMemory.AlignedFree(scratchPointer);
+            }
+        }
+    }
+
+    private void HintRange(long from, long to)
+    {
+        if (from >= to)
+        {
+            return;
+        }
+
+        int[] shards = new int[_layout.BatchSize];
+        long[] rows = new long[_layout.BatchSize];
+        long[] starts = new long[_layout.BatchSize];
+        for (long b = from; b < to; b++)
+        {
+            _gatherer.Hint(_epoch, b, shards, rows, starts);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using WindowDataset.Sources;
+
+namespace WindowDataset.Sampling;
+
+/// <summary>
+/// The valid window starts of a source, numbered 0..Count-1 across shards: shard i contributes the local starts
+/// [first_i, first_i + count_i), so a window (and its target) never crosses a file boundary.
+/// </summary>
+internal sealed class StartIndex
+{
+    private readonly long[] _prefix;   // _prefix[i] = starts before shard i; _prefix[^1] = Count.
+    private readonly long[] _firstLocal;
+
+    private StartIndex(long[] prefix, long[] firstLocal, long[] rowBase)
+    {
+        _prefix = prefix;
+        _firstLocal = firstLocal;
+        RowBase = rowBase;
+    }
+
+    public long Count => _prefix[^1];
+
+    public long[] RowBase { get; }
+
+    /// <summary>Builds the index for windows that need <paramref name="span"/> rows from each start, with an optional global-row limit for label lookups.</summary>
+    /// <param name="source">The input array.</param>
+    /// <param name="span">Rows read from the start: W, or W + H for next-row targets.</param>
+    /// <param name="labelRows">When set: the label of start s is global row s + labelShift, which must lie in [0, labelRows).</param>
+    /// <param name="labelShift">W - 1 + offset.</param>
+    public static StartIndex Build(ArraySource source, long span, long? labelRows, long labelShift)
+    {
+        int n = source.Shards.Length;
+        long[] prefix = new long[n + 1];
+        long[] first = new long[n];
+        long[] rowBase = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            ShardFile shard = source.Shards[i];
+            rowBase[i] = shard.RowBase;
+            long lo = 0;
+            long hi = shard.Rows - span + 1; // exclusive
+            if (labelRows is { } rows)
+            {
+                lo = Math.Max(lo, -(shard.RowBase + labelShift));
+                hi = Math.Min(hi, rows - (shard.RowBase + labelShift));
+            }
+
+            first[i] = lo;
+            prefix[i + 1] = prefix[i] + Math.Max(0, hi - lo);
+        }
+
+        return new StartIndex(prefix, first, rowBase);
+    }
+
+    /// <summary>Maps start number <paramref name="flat"/> to its shard and local start row.</summary>
+    public (int Shard, long LocalRow) Locate(long flat)
+    {
+        int lo = 0, hi = _firstLocal.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >> 1;
+            if (_prefix[mid] <= flat)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        // Skip shards that contribute no starts.
+        while (_prefix[lo + 1] <= flat)
+        {
+            lo++;
+        }
+
+        return (lo, _firstLocal[lo] + (flat - _prefix[lo]));
+    }
+
+    /// <summary>Maps a global start row to (shard, local row) when a window may start there; null otherwise.</summary>
+    public (int Shard, long Local)? LocateRow(long globalRow)
+    {
+        for (int i = 0; i < RowBase.Length; i++)
+        {
+            long count = _prefix[i + 1] - _prefix[i];
+            long local = globalRow - RowBase[i];
+            if (local >= _firstLocal[i] && local < _firstLocal[i] + count)
+            {
+                return (i, local);
+            }
+        }
+
+        return null;
+    }
+}

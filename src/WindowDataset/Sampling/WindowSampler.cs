@@ -1,0 +1,105 @@
+using System.Diagnostics;
+
+namespace WindowDataset.Sampling;
+
+/// <summary>
+/// Turns (seed, epoch, rank, worldSize, batch index) into window starts, as a pure function: no state, so any
+/// batch of any epoch can be computed by any worker in any order, and an epoch can resume at any batch.
+/// Position p of rank r's stream is position p * worldSize + r of the epoch's global stream.
+/// </summary>
+internal sealed class WindowSampler
+{
+    private readonly StartIndex _index;
+    private readonly SamplerKind _kind;
+    private readonly ulong _seed;
+    private readonly long _stride;
+    private readonly int _rank;
+    private readonly int _worldSize;
+    private readonly (int Shard, long Local)[]? _explicit;
+
+    public WindowSampler(StartIndex index, SamplerKind kind, ulong seed, long stride, long? windowsPerEpoch, int batchSize, bool dropLast, int rank, int worldSize, IList<long>? explicitStarts = null)
+    {
+        _index = index;
+        _kind = kind;
+        _seed = seed;
+        _stride = stride;
+        _rank = rank;
+        _worldSize = worldSize;
+        BatchSize = batchSize;
+        long starts = index.Count;
+        if (explicitStarts is not null)
+        {
+            _explicit = new (int, long)[explicitStarts.Count];
+            for (int i = 0; i < _explicit.Length; i++)
+            {
+                _explicit[i] = index.LocateRow(explicitStarts[i])
+                    ?? throw new ArgumentOutOfRangeException(nameof(explicitStarts), $"starts[{i}]: expected a row where a whole window (and target) fits inside one shard; found {explicitStarts[i]}.");
+            }
+        }
+
+        long natural = _explicit is not null ? _explicit.Length : kind == SamplerKind.Sequential ? ((starts - 1) / stride) + 1 : starts;
+        long perEpoch = windowsPerEpoch ?? natural;
+        if ((kind != SamplerKind.Uniform || _explicit is not null) && perEpoch > natural)
+        {
+            throw new ArgumentOutOfRangeException(nameof(windowsPerEpoch),
+                $"windowsPerEpoch: expected at most {natural} for the {kind.ToString().ToLowerInvariant()} sampler (each start is used at most once per epoch); found {perEpoch}.");
+        }
+
+        WindowsPerEpoch = perEpoch;
+        WindowsPerRank = perEpoch / worldSize;
+        BatchesPerEpoch = dropLast ? WindowsPerRank / batchSize : (WindowsPerRank + batchSize - 1) / batchSize;
+    }
+
+    public int BatchSize { get; }
+
+    /// <summary>Windows in one epoch over all ranks.</summary>
+    public long WindowsPerEpoch { get; }
+
+    /// <summary>Windows this rank sees in one epoch (equal for every rank; the remainder of the division is dropped).</summary>
+    public long WindowsPerRank { get; }
+
+    public long BatchesPerEpoch { get; }
+
+    public StartIndex Index => _index;
+
+    /// <summary>Number of windows in batch <paramref name="batch"/> (the last one may be short).</summary>
+    public int CountInBatch(long batch)
+    {
+        Debug.Assert(batch >= 0 && batch < BatchesPerEpoch);
+        return (int)Math.Min(BatchSize, WindowsPerRank - (batch * BatchSize));
+    }
+
+    /// <summary>Writes the starts of one batch: shard, local row in the shard, and global row.</summary>
+    public void Fill(long epoch, long batch, Span<int> shards, Span<long> localRows, Span<long> globalRows)
+    {
+        int count = CountInBatch(batch);
+        Debug.Assert(shards.Length >= count && localRows.Length >= count && globalRows.Length >= count);
+        ulong epochKey = Mix.Hash(_seed, (ulong)epoch);
+        var permutation = _kind == SamplerKind.Permutation ? new FeistelPermutation(_index.Count, epochKey) : default;
+        long firstPosition = batch * BatchSize;
+        for (int i = 0; i < count; i++)
+        {
+            long position = ((firstPosition + i) * _worldSize) + _rank;
+            int shard;
+            long local;
+            if (_explicit is not null)
+            {
+                (shard, local) = _explicit[position];
+            }
+            else
+            {
+                long flat = _kind switch
+                {
+                    SamplerKind.Uniform => Mix.Reduce(Mix.Hash(epochKey, (ulong)position), _index.Count),
+                    SamplerKind.Permutation => permutation.Map(position),
+                    _ => position * _stride,
+                };
+                (shard, local) = _index.Locate(flat);
+            }
+
+            shards[i] = shard;
+            localRows[i] = local;
+            globalRows[i] = _index.RowBase[shard] + local;
+        }
+    }
+}

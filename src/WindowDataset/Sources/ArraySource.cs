@@ -1,0 +1,331 @@
+using System.IO.Enumeration;
+using Microsoft.Win32.SafeHandles;
+
+namespace WindowDataset.Sources;
+
+/// <summary>
+/// An array on disk, possibly in several shards concatenated along axis 0, opened and validated: every shard has
+/// the same element type, byte order and row shape, and exactly the bytes its header or description promises.
+/// </summary>
+internal sealed class ArraySource : IDisposable
+{
+    /// <summary>Rows wider than this are refused (the loader's batch buffers are addressed with 32-bit spans).</summary>
+    internal const long MaxRowBytes = 1L << 28;
+
+    private ArraySource(ShardFile[] shards, ElementType type, bool bigEndian, int[] rowShape)
+    {
+        Shards = shards;
+        ElementType = type;
+        BigEndian = bigEndian;
+        RowShape = rowShape;
+        long elements = 1;
+        foreach (int d in rowShape)
+        {
+            elements *= d;
+        }
+
+        RowElements = elements;
+        RowBytes = elements * ElementTypeInfo.SizeOf(type);
+        long total = 0;
+        foreach (ShardFile s in shards)
+        {
+            total += s.Rows;
+        }
+
+        TotalRows = total;
+    }
+
+    public ShardFile[] Shards { get; }
+
+    public ElementType ElementType { get; }
+
+    public bool BigEndian { get; }
+
+    public int[] RowShape { get; }
+
+    public long RowElements { get; }
+
+    public long RowBytes { get; }
+
+    public long TotalRows { get; }
+
+    /// <summary>Resolves the paths and glob of <paramref name="options"/> and opens every file.</summary>
+    public static ArraySource Open(SourceOptions options, string role = "source")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> paths = ResolvePaths(options, role);
+        var shards = new List<ShardFile>(paths.Count);
+        ElementType? type = null;
+        bool bigEndian = false;
+        int[]? rowShape = null;
+        string? firstPath = null;
+        long rowBase = 0;
+        try
+        {
+            foreach (string path in paths)
+            {
+                SafeFileHandle handle = OpenFile(path);
+                try
+                {
+                    long length = RandomAccess.GetLength(handle);
+                    bool npy = options.Format == SourceFormat.Npy
+                        || (options.Format == SourceFormat.Auto && path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase));
+                    (ElementType t, bool be, int[] rs, long rows, long offset, string format) = npy
+                        ? DescribeNpy(path, handle, length)
+                        : DescribeRaw(path, length, options, paths.Count);
+                    if (type is null)
+                    {
+                        (type, bigEndian, rowShape, firstPath) = (t, be, rs, path);
+                    }
+                    else if (t != type || be != bigEndian || !rs.AsSpan().SequenceEqual(rowShape))
+                    {
+                        throw new InvalidDataException(
+                            $"{path}: shard does not match {firstPath}: expected dtype {Describe(type.Value, bigEndian)} and row shape {FormatShape(rowShape!)}; found dtype {Describe(t, be)} and row shape {FormatShape(rs)}.");
+                    }
+
+                    shards.Add(new ShardFile(path, handle, length, offset, rows, rowBase, format));
+                    rowBase += rows;
+                }
+                catch
+                {
+                    handle.Dispose();
+                    throw;
+                }
+            }
+        }
+        catch
+        {
+            foreach (ShardFile s in shards)
+            {
+                s.Dispose();
+            }
+
+            throw;
+        }
+
+        return new ArraySource([.. shards], type!.Value, bigEndian, rowShape!);
+    }
+
+    /// <summary>Finds the shard holding global row <paramref name="row"/>.</summary>
+    public int FindShard(long row)
+    {
+        int lo = 0, hi = Shards.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >> 1;
+            if (Shards[mid].RowBase <= row)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return lo;
+    }
+
+    public void Dispose()
+    {
+        foreach (ShardFile s in Shards)
+        {
+            s.Dispose();
+        }
+    }
+
+    internal static string Describe(ElementType type, bool bigEndian) =>
+        (ElementTypeInfo.SizeOf(type) == 1 ? "|" : bigEndian ? ">" : "<") + ElementTypeInfo.Code(type);
+
+    internal static string FormatShape(IReadOnlyList<int> shape) => "(" + string.Join(", ", shape) + (shape.Count == 1 ? ",)" : ")");
+
+    private static List<string> ResolvePaths(SourceOptions options, string role)
+    {
+        var paths = new List<string>();
+        if (options.Paths is not null)
+        {
+            foreach (string p in options.Paths)
+            {
+                if (string.IsNullOrWhiteSpace(p))
+                {
+                    throw new ArgumentException($"{role}.paths: expected file paths; found an empty entry.", nameof(options));
+                }
+
+                paths.Add(p);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Glob))
+        {
+            string glob = options.Glob;
+            string directory = Path.GetDirectoryName(glob) is { Length: > 0 } d ? d : ".";
+            string pattern = Path.GetFileName(glob);
+            if (!Directory.Exists(directory))
+            {
+                throw new DirectoryNotFoundException($"{role}.glob '{glob}': directory '{directory}' not found.");
+            }
+
+            var matches = new List<string>();
+            foreach (string file in Directory.EnumerateFiles(directory))
+            {
+                if (FileSystemName.MatchesSimpleExpression(pattern, Path.GetFileName(file), ignoreCase: false))
+                {
+                    matches.Add(file);
+                }
+            }
+
+            if (matches.Count == 0)
+            {
+                throw new FileNotFoundException($"{role}.glob '{glob}': expected at least one matching file; found none.", glob);
+            }
+
+            matches.Sort(StringComparer.Ordinal);
+            paths.AddRange(matches);
+        }
+
+        if (paths.Count == 0)
+        {
+            throw new ArgumentException($"{role}: expected at least one path or a glob; found none.", nameof(options));
+        }
+
+        return paths;
+    }
+
+    private static SafeFileHandle OpenFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"{path}: expected a file; found a directory.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: file not found.", path);
+        }
+
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new UnauthorizedAccessException($"{path}: cannot open for reading ({ex.Message}).", ex);
+        }
+    }
+
+    private static (ElementType, bool, int[], long, long, string) DescribeNpy(string path, SafeFileHandle handle, long length)
+    {
+        NpyHeader header = NpyHeader.Read(path, handle, length);
+        int[] rowShape = ToRowShape(path, "shape", header.Shape.AsSpan(1));
+        long rows = header.Shape[0];
+        long rowBytes = RowBytesOf(path, rowShape, header.ElementType);
+        long dataBytes = length - header.DataOffset;
+        if (rows > dataBytes / rowBytes)
+        {
+            throw NpyHeader.Invalid(path, "shape", $"data that fits the file: {length} bytes hold {dataBytes / rowBytes} rows of {rowBytes} bytes after the {header.DataOffset}-byte header",
+                $"shape {ShapeText(header.Shape)} (truncated file, or a header that lies about the shape)");
+        }
+
+        if (rows * rowBytes != dataBytes)
+        {
+            throw NpyHeader.Invalid(path, "size", $"{header.DataOffset + (rows * rowBytes)} bytes for shape {ShapeText(header.Shape)}", $"{length} bytes ({dataBytes - (rows * rowBytes)} trailing bytes)");
+        }
+
+        return (header.ElementType, header.BigEndian, rowShape, rows, header.DataOffset, $"npy {header.Major}.{header.Minor}");
+    }
+
+    private static string ShapeText(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
+
+    private static (ElementType, bool, int[], long, long, string) DescribeRaw(string path, long length, SourceOptions options, int fileCount)
+    {
+        if (string.IsNullOrWhiteSpace(options.DType))
+        {
+            throw new ArgumentException($"{path}: raw source needs source.dtype (e.g. \"float64\" or \"<f8\"); found none.", nameof(options));
+        }
+
+        if (!ElementTypeInfo.TryParse(options.DType, out ElementType type, out bool bigEndian))
+        {
+            throw new ArgumentException($"{path}: source.dtype: expected one of float64 float32 float16 int64 int32 int16 int8 uint64 uint32 uint16 uint8 bool or a numpy code ('<f8', '>i4'); found '{options.DType}'.", nameof(options));
+        }
+
+        int[] rowShape = options.RowShape is { Count: > 0 } rs ? [.. rs] : [1];
+        foreach (int d in rowShape)
+        {
+            if (d <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), $"{path}: source.rowShape: expected dimensions > 0; found {FormatShape(rowShape)}.");
+            }
+        }
+
+        long rowBytes = RowBytesOf(path, rowShape, type);
+        long offset = options.HeaderOffset;
+        if (offset > length)
+        {
+            throw new InvalidDataException($"{path}: source.headerOffset: expected at most the file size {length}; found {offset}.");
+        }
+
+        long dataBytes = length - offset;
+        long rows;
+        if (options.Rows is { } given)
+        {
+            if (fileCount > 1)
+            {
+                throw new ArgumentException($"{path}: source.rows: expected null for a source of {fileCount} files (each file's row count comes from its size); found {given}.", nameof(options));
+            }
+
+            if (given > dataBytes / rowBytes || given * rowBytes != dataBytes)
+            {
+                throw new InvalidDataException($"{path}: file size: expected {offset} + {given} rows x {rowBytes} bytes = {offset + (given * rowBytes)} bytes (only if rows*rowBytes fits); found {length} bytes.");
+            }
+
+            rows = given;
+        }
+        else
+        {
+            if (dataBytes % rowBytes != 0)
+            {
+                throw new InvalidDataException($"{path}: file size: expected a multiple of the row size {rowBytes} bytes ({Describe(type, bigEndian)} x row shape {FormatShape(rowShape)}) after the {offset}-byte header; found {dataBytes} bytes ({dataBytes % rowBytes} left over).");
+            }
+
+            rows = dataBytes / rowBytes;
+        }
+
+        if (rows == 0)
+        {
+            throw new InvalidDataException($"{path}: rows: expected at least 1 row; found 0 ({length} bytes).");
+        }
+
+        return (type, bigEndian, rowShape, rows, offset, "raw");
+    }
+
+    private static int[] ToRowShape(string path, string field, ReadOnlySpan<long> dims)
+    {
+        int[] shape = new int[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] > int.MaxValue)
+            {
+                throw NpyHeader.Invalid(path, field, $"row dimensions up to {int.MaxValue}", dims[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            shape[i] = (int)dims[i];
+        }
+
+        return shape.Length == 0 ? [1] : shape;
+    }
+
+    private static long RowBytesOf(string path, int[] rowShape, ElementType type)
+    {
+        long bytes = ElementTypeInfo.SizeOf(type);
+        foreach (int d in rowShape)
+        {
+            bytes *= d;
+            if (bytes > MaxRowBytes)
+            {
+                throw new InvalidDataException($"{path}: row shape {FormatShape(rowShape)}: expected a row of at most {MaxRowBytes} bytes; found more.");
+            }
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,57 @@
+using WindowDataset.Interop;
+
+namespace WindowDataset.Sources;
+
+/// <summary>Positional reads (<see cref="RandomAccess.Read(Microsoft.Win32.SafeHandles.SafeFileHandle, Span{byte}, long)"/>) straight into the batch buffer.</summary>
+internal sealed class PreadRowReader : RowReader
+{
+    public PreadRowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache)
+        : base(source, outputType, pageCache)
+    {
+        foreach (ShardFile shard in source.Shards)
+        {
+            LibC.AdviseFile(shard.Handle, 0, 0, LibC.FadvRandom);
+        }
+    }
+
+    public override void Read(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch)
+    {
+        ShardFile file = Source.Shards[shard];
+        long offset = file.DataOffset + (row * Source.RowBytes);
+        int fileBytes = checked((int)(rows * Source.RowBytes));
+        Span<byte> target = Direct ? destination[..fileBytes] : scratch[..fileBytes];
+        int total = 0;
+        while (total < fileBytes)
+        {
+            int n = RandomAccess.Read(file.Handle, target[total..], offset + total);
+            if (n == 0)
+            {
+                long now = RandomAccess.GetLength(file.Handle);
+                throw new IOException(
+                    $"{file.Path}: expected {fileBytes} bytes at offset {offset} (rows {row}..{row + rows - 1}); found end of file after {total} bytes: the file is {now} bytes now, {file.FileLength} when opened (truncated while in use?).");
+            }
+
+            total += n;
+        }
+
+        if (!Direct)
+        {
+            ConvertInto(target, target, destination);
+        }
+
+        if (PageCache == PageCachePolicy.DropAfterRead)
+        {
+            LibC.AdviseFile(file.Handle, offset, fileBytes, LibC.FadvDontNeed);
+        }
+    }
+
+    public override void WillNeed(int shard, long row, int rows)
+    {
+        ShardFile file = Source.Shards[shard];
+        LibC.AdviseFile(file.Handle, file.DataOffset + (row * Source.RowBytes), rows * Source.RowBytes, LibC.FadvWillNeed);
+    }
+
+    public override void Dispose()
+    {
+    }
+}

@@ -1,0 +1,66 @@
+using WindowDataset.Conversion;
+
+namespace WindowDataset.Sources;
+
+/// <summary>
+/// Reads runs of consecutive rows of one shard into a batch buffer, converting from the file's element type and
+/// byte order to the output type. Thread-safe: workers share one reader.
+/// </summary>
+internal abstract class RowReader : IDisposable
+{
+    protected RowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache)
+    {
+        Source = source;
+        OutputType = outputType;
+        PageCache = pageCache;
+        Direct = outputType == source.ElementType && !source.BigEndian;
+        OutputRowBytes = source.RowElements * ElementTypeInfo.SizeOf(outputType);
+    }
+
+    public ArraySource Source { get; }
+
+    public ElementType OutputType { get; }
+
+    public PageCachePolicy PageCache { get; }
+
+    /// <summary>True when the file's bytes are the output bytes (same type, little-endian): no scratch needed.</summary>
+    public bool Direct { get; }
+
+    public long OutputRowBytes { get; }
+
+    /// <summary>Scratch bytes a worker needs to read <paramref name="rows"/> rows (0 when <see cref="Direct"/>).</summary>
+    public virtual long ScratchBytes(long rows) => Direct ? 0 : rows * Source.RowBytes;
+
+    /// <summary>Reads rows [row, row + rows) of shard <paramref name="shard"/> into <paramref name="destination"/> (output layout).</summary>
+    public abstract void Read(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch);
+
+    /// <summary>Tells the kernel these rows will be read soon.</summary>
+    public abstract void WillNeed(int shard, long row, int rows);
+
+    public static RowReader Create(ArraySource source, ElementType outputType, IoMode io, PageCachePolicy pageCache) => io switch
+    {
+        IoMode.Mmap => new MmapRowReader(source, outputType, pageCache),
+        _ => new PreadRowReader(source, outputType, pageCache),
+    };
+
+    public abstract void Dispose();
+
+    /// <summary>Byte-swaps and converts file bytes into the output layout.</summary>
+    protected void ConvertInto(ReadOnlySpan<byte> fileBytes, Span<byte> scratchForSwap, Span<byte> destination)
+    {
+        ReadOnlySpan<byte> little = fileBytes;
+        if (Source.BigEndian)
+        {
+            if (!fileBytes.Overlaps(scratchForSwap))
+            {
+                fileBytes.CopyTo(scratchForSwap);
+            }
+
+            Span<byte> swapped = scratchForSwap[..fileBytes.Length];
+            ElementConverter.SwapInPlace(swapped, ElementTypeInfo.SizeOf(Source.ElementType));
+            little = swapped;
+        }
+
+        ElementConverter.Convert(little, Source.ElementType, destination, OutputType);
+    }
+}

@@ -1,0 +1,21 @@
+namespace WindowDataset;
+
+/// <summary>The target each window carries: the rows after it, or a row of a labels array.</summary>
+public sealed class TargetOptions
+{
+    /// <summary>The kind of target.</summary>
+    public TargetKind Kind { get; set; } = TargetKind.None;
+
+    /// <summary><see cref="TargetKind.Next"/>: how many rows after the window (H). Windows whose target would run past the end of their shard are not sampled.</summary>
+    public int Horizon { get; set; } = 1;
+
+    /// <summary>
+    /// <see cref="TargetKind.File"/>: the labels array, shape (N,) or (N, K...), with N the total row count of the
+    /// input. The label of a window starting at row i is row <c>i + window - 1 + Offset</c>; windows whose label
+    /// row falls outside the labels array are not sampled.
+    /// </summary>
+    public SourceOptions? Source { get; set; }
+
+    /// <summary><see cref="TargetKind.File"/>: offset added to the window's last row to find its label row.</summary>
+    public long Offset { get; set; }
+}

@@ -1,0 +1,170 @@
+using System.Runtime.InteropServices;
+using WindowDataset.Memory;
+using WindowDataset.Pipeline;
+
+namespace WindowDataset;
+
+/// <summary>
+/// One batch of windows, shape (Count, Window, *RowShape) in C order, in a buffer the loader owns. The batch is
+/// valid until it is disposed or the next batch is requested from the same enumeration, whichever comes first;
+/// after that every accessor throws <see cref="ObjectDisposedException"/> and the buffer is reused.
+/// </summary>
+public sealed unsafe class WindowBatch : IDisposable
+{
+    private readonly BatchSlot _slot;
+    private readonly BatchLayout _layout;
+    private readonly Action<BatchSlot> _release;
+    private readonly int _generation;
+    private int _disposed;
+
+    internal WindowBatch(BatchSlot slot, BatchLayout layout, Action<BatchSlot> release)
+    {
+        _slot = slot;
+        _layout = layout;
+        _release = release;
+        _generation = slot.Generation;
+        Epoch = slot.Epoch;
+        Index = slot.Index;
+        Count = slot.Count;
+    }
+
+    /// <summary>The epoch this batch belongs to.</summary>
+    public long Epoch { get; }
+
+    /// <summary>The batch's index within its epoch (for this rank).</summary>
+    public long Index { get; }
+
+    /// <summary>Windows in this batch (the batch size, or fewer for the last batch of an epoch).</summary>
+    public int Count { get; }
+
+    /// <summary>Rows per window.</summary>
+    public int Window => _layout.Window;
+
+    /// <summary>Shape of one row.</summary>
+    public IReadOnlyList<int> RowShape => _layout.RowShape;
+
+    /// <summary>Element type of <see cref="Data"/>.</summary>
+    public ElementType ElementType => _layout.ElementType;
+
+    /// <summary>The data's shape: (Count, Window, *RowShape).</summary>
+    public long[] Shape => _layout.InputShape(Count);
+
+    /// <summary>Bytes of one window in the output type.</summary>
+    public long WindowBytes => _layout.WindowBytes;
+
+    /// <summary>The global start row (in the concatenated array) of each window.</summary>
+    public ReadOnlySpan<long> Starts
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _slot.Starts.AsSpan(0, Count);
+        }
+    }
+
+    /// <summary>The windows' bytes, C order.</summary>
+    public Span<byte> Data
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return new Span<byte>((void*)_slot.Input.Pointer, checked((int)(Count * _layout.WindowBytes)));
+        }
+    }
+
+    /// <summary>The windows' bytes as <see cref="Memory{T}"/> (valid only while the batch is).</summary>
+    public Memory<byte> Memory
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _slot.InputManager.Memory[..checked((int)(Count * _layout.WindowBytes))];
+        }
+    }
+
+    /// <summary>Address of the first window, for interop.</summary>
+    public nint Pointer
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _slot.Input.Pointer;
+        }
+    }
+
+    /// <summary>The buffer the batch lives in, as given by the loader's allocator (adapters cast it to their own type).</summary>
+    public IBatchMemory Buffer
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _slot.Input;
+        }
+    }
+
+    /// <summary>True when the loader has a target.</summary>
+    public bool HasTarget => _layout.TargetItemShape is not null;
+
+    /// <summary>Element type of <see cref="TargetData"/>.</summary>
+    public ElementType TargetElementType => _layout.TargetElementType;
+
+    /// <summary>The targets' shape: (Count, Horizon, *RowShape) for next-row targets, (Count, *labelRowShape) for file targets; null without target.</summary>
+    public long[]? TargetShape => _layout.TargetShape(Count);
+
+    /// <summary>The targets' bytes, C order; empty without target.</summary>
+    public Span<byte> TargetData
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _slot.Target is null ? default : new Span<byte>((void*)_slot.Target.Pointer, checked((int)(Count * _layout.TargetItemBytes)));
+        }
+    }
+
+    /// <summary>The target buffer as given by the allocator; null without target.</summary>
+    public IBatchMemory? TargetBuffer
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _slot.Target;
+        }
+    }
+
+    /// <summary>The data as elements of <typeparamref name="T"/>, whose size must match <see cref="ElementType"/>.</summary>
+    public Span<T> GetData<T>()
+        where T : unmanaged => Cast<T>(Data, ElementType);
+
+    /// <summary>The targets as elements of <typeparamref name="T"/>.</summary>
+    public Span<T> GetTargetData<T>()
+        where T : unmanaged => Cast<T>(TargetData, TargetElementType);
+
+    /// <summary>Returns the buffer to the loader. Idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _slot.Generation++;
+            _release(_slot);
+        }
+    }
+
+    private static Span<T> Cast<T>(Span<byte> bytes, ElementType type)
+        where T : unmanaged
+    {
+        if (sizeof(T) != ElementTypeInfo.SizeOf(type))
+        {
+            throw new InvalidOperationException($"Element type mismatch: the batch holds {ElementTypeInfo.Name(type)} ({ElementTypeInfo.SizeOf(type)} bytes); found a request for {typeof(T).Name} ({sizeof(T)} bytes).");
+        }
+
+        return MemoryMarshal.Cast<byte, T>(bytes);
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0 || _slot.Generation != _generation)
+        {
+            throw new ObjectDisposedException(nameof(WindowBatch), $"Batch {Index} of epoch {Epoch} was disposed (or the next batch was requested); its buffer has been reused.");
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using WindowDataset.Configuration;
+
+namespace WindowDataset;
+
+/// <summary>
+/// Everything a <see cref="WindowLoader"/> needs: the source, the window and batch shape, the sampler, the
+/// workers and the memory budget. Validated once when the loader is created (or by <see cref="Validate"/>).
+/// Property names in JSON configs are the camelCase forms of these names.
+/// </summary>
+public sealed class WindowLoaderOptions
+{
+    /// <summary>The input array.</summary>
+    public SourceOptions Source { get; set; } = new();
+
+    /// <summary>Rows per window (W). Default 16.</summary>
+    public int Window { get; set; } = 16;
+
+    /// <summary>Windows per batch (B). Default 64.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>How starts are chosen. Default <see cref="SamplerKind.Permutation"/>.</summary>
+    public SamplerKind Sampler { get; set; } = SamplerKind.Permutation;
+
+    /// <summary><see cref="SamplerKind.Sequential"/> only: distance between consecutive starts. Default 1.</summary>
+    public long Stride { get; set; } = 1;
+
+    /// <summary>
+    /// Windows in one epoch, before the split between ranks. Null: all valid starts (permutation, uniform), or
+    /// every stride-th start (sequential).
+    /// </summary>
+    public long? WindowsPerEpoch { get; set; }
+
+    /// <summary>
+    /// Explicit window starts (global rows), used in this order instead of the sampler; each must leave room for
+    /// the window (and target) inside its shard. Null: use <see cref="Sampler"/>.
+    /// </summary>
+    public IList<long>? Starts { get; set; }
+
+    /// <summary>Drop the last batch of an epoch when it has fewer than <see cref="BatchSize"/> windows.</summary>
+    public bool DropLast { get; set; }
+
+    /// <summary>Seed of the sampler. The batch stream is a pure function of (options, seed, epoch, rank, worldSize).</summary>
+    public ulong Seed { get; set; }
+
+    /// <summary>This process's rank in data-parallel training. Null: the <c>RANK</c> environment variable, else 0.</summary>
+    public int? Rank { get; set; }
+
+    /// <summary>Number of data-parallel processes. Null: the <c>WORLD_SIZE</c> environment variable, else 1.</summary>
+    public int? WorldSize { get; set; }
+
+    /// <summary>Background worker threads. Null: <see cref="Environment.ProcessorCount"/>, at least 2.</summary>
+    public int? Workers { get; set; }
+
+    /// <summary>Batches prepared ahead of the consumer. Null: twice the worker count. The memory budget caps it.</summary>
+    public int? Prefetch { get; set; }
+
+    /// <summary>
+    /// Upper bound, in bytes, of all the buffers the loader holds (batch buffers, target buffers and per-worker
+    /// scratch). Buffers = min(floor(budget / batch bytes), prefetch + 1), at least 2. Default 1 GiB.
+    /// </summary>
+    [JsonConverter(typeof(ByteSizeConverter))]
+    public long MemoryBudget { get; set; } = 1L << 30;
+
+    /// <summary>Element type of the batches. Null: the file's. Conversions use round-to-nearest (float32 from float64 as numpy's <c>astype</c>).</summary>
+    public ElementType? OutputType { get; set; }
+
+    /// <summary>Read path. Default <see cref="IoMode.Pread"/> (as fast as mmap when cached and safe against truncation).</summary>
+    public IoMode Io { get; set; } = IoMode.Pread;
+
+    /// <summary>Batches ahead of the one being gathered whose windows are announced to the kernel (<c>WILLNEED</c>), so cold reads overlap. Default 2; 0 disables.</summary>
+    public int ReadAhead { get; set; } = 2;
+
+    /// <summary>What to do about the page cache. Default <see cref="PageCachePolicy.Default"/>.</summary>
+    public PageCachePolicy PageCache { get; set; } = PageCachePolicy.Default;
+
+    /// <summary>The target that comes with each window, if any.</summary>
+    public TargetOptions Target { get; set; } = new();
+
+    /// <summary>Reads options from a JSON config file (the whole file, or its <c>loader</c> section when it has one); relative paths are relative to the file's folder.</summary>
+    /// <exception cref="InvalidDataException">The file is not valid JSON, has unknown keys, wrong types or invalid values; the message names the file and the key's JSON path.</exception>
+    public static WindowLoaderOptions LoadFile(string path) => ConfigBinder.LoadLoaderOptions(path);
+
+    /// <summary>
+    /// Binds options from a JSON object (for applications whose config files hold a loader section among others).
+    /// Relative paths are resolved against <paramref name="baseDirectory"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Unknown keys, wrong types or invalid values; the message names <paramref name="sourceName"/> and the JSON path.</exception>
+    public static WindowLoaderOptions FromJson(JsonElement element, string sourceName, string jsonPath = "$", string? baseDirectory = null) =>
+        ConfigBinder.Bind(element, sourceName, jsonPath, baseDirectory);
+
+    /// <summary>Checks every value once; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the option, the expected and the found value.</summary>
+    public void Validate()
+    {
+        foreach ((string name, string message) in GetErrors())
+        {
+            throw new ArgumentOutOfRangeException(name, message);
+        }
+    }
+
+    internal IEnumerable<(string Name, string Message)> GetErrors()
+    {
+        if (Source is null)
+        {
+            yield return ("source", "source: expected an object with paths or a glob; found null.");
+            yield break;
+        }
+
+        if ((Source.Paths is null || Source.Paths.Count == 0) && string.IsNullOrWhiteSpace(Source.Glob))
+        {
+            yield return ("source.paths", "source: expected at least one path or a glob; found none.");
+        }
+
+        if (Source.HeaderOffset < 0)
+        {
+            yield return ("source.headerOffset", $"source.headerOffset: expected >= 0; found {Source.HeaderOffset}.");
+        }
+
+        if (Source.Rows is <= 0)
+        {
+            yield return ("source.rows", $"source.rows: expected > 0 or null; found {Source.Rows}.");
+        }
+
+        if (Window < 1)
+        {
+            yield return ("window", $"window: expected >= 1; found {Window}.");
+        }
+
+        if (BatchSize < 1)
+        {
+            yield return ("batchSize", $"batchSize: expected >= 1; found {BatchSize}.");
+        }
+
+        if (Stride < 1)
+        {
+            yield return ("stride", $"stride: expected >= 1; found {Stride}.");
+        }
+
+        if (WindowsPerEpoch is <= 0)
+        {
+            yield return ("windowsPerEpoch", $"windowsPerEpoch: expected > 0 or null; found {WindowsPerEpoch}.");
+        }
+
+        if (Starts is { Count: 0 })
+        {
+            yield return ("starts", "starts: expected at least one start or null; found an empty list.");
+        }
+
+        if (Workers is < 1 or > 256)
+        {
+            yield return ("workers", $"workers: expected 1..256 or null; found {Workers}.");
+        }
+
+        if (Prefetch is < 1 or > 4096)
+        {
+            yield return ("prefetch", $"prefetch: expected 1..4096 or null; found {Prefetch}.");
+        }
+
+        if (MemoryBudget <= 0)
+        {
+            yield return ("memoryBudget", $"memoryBudget: expected a positive number of bytes; found {MemoryBudget}.");
+        }
+
+        if (ReadAhead is < 0 or > 64)
+        {
+            yield return ("readAhead", $"readAhead: expected 0..64; found {ReadAhead}.");
+        }
+
+        if (!Enum.IsDefined(Sampler))
+        {
+            yield return ("sampler", $"sampler: expected uniform, permutation or sequential; found {Sampler}.");
+        }
+
+        if (!Enum.IsDefined(Io))
+        {
+            yield return ("io", $"io: expected pread or mmap; found {Io}.");
+        }
+
+        if (OutputType is { } output && !Enum.IsDefined(output))
+        {
+            yield return ("outputType", $"outputType: expected an element type; found {output}.");
+        }
+
+        if (Rank is < 0)
+        {
+            yield return ("rank", $"rank: expected >= 0; found {Rank}.");
+        }
+
+        if (WorldSize is < 1)
+        {
+            yield return ("worldSize", $"worldSize: expected >= 1; found {WorldSize}.");
+        }
+
+        if (Rank is { } r && WorldSize is { } w && r >= w)
+        {
+            yield return ("rank", $"rank: expected 0..worldSize-1 ({w - 1}); found {r}.");
+        }
+
+        if (Target is { Kind: TargetKind.Next, Horizon: < 1 })
+        {
+            yield return ("target.horizon", $"target.horizon: expected >= 1; found {Target.Horizon}.");
+        }
+
+        if (Target is { Kind: TargetKind.File, Source: null })
+        {
+            yield return ("target.source", "target.source: expected the labels array for kind 'file'; found none.");
+        }
+    }
+
+    internal int ResolveWorkers() => Workers ?? Math.Max(2, Environment.ProcessorCount);
+
+    internal (int Rank, int WorldSize) ResolveRank()
+    {
+        int world = WorldSize ?? ReadEnvironmentInt("WORLD_SIZE", 1, minimum: 1);
+        int rank = Rank ?? ReadEnvironmentInt("RANK", 0, minimum: 0);
+        if (rank >= world)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Rank), $"rank: expected 0..{world - 1} for worldSize {world}; found {rank} (from options or the RANK / WORLD_SIZE environment variables).");
+        }
+
+        return (rank, world);
+    }
+
+    private static int ReadEnvironmentInt(string name, int fallback, int minimum)
+    {
+        string? text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < minimum)
+        {
+            throw new ArgumentOutOfRangeException(name, $"environment variable {name}: expected an integer >= {minimum}; found '{text}'.");
+        }
+
+        return value;
+    }
+}
