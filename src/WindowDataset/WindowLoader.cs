@@ -228,7 +228,16 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public IEnumerable<WindowBatch> ReadEpoch(long epoch, long startBatch = 0, CancellationToken cancellationToken = default)
     {
         CheckRange(epoch, startBatch);
-        return Iterate(epoch, startBatch, cancellationToken);
+        return Iterate(epoch, startBatch, BatchesPerEpoch, cancellationToken);
+    }
+
+    /// <summary>Batches [<paramref name="startBatch"/>, <paramref name="endBatch"/>) of one epoch, in order (for splitting an epoch between consumers).</summary>
+    public IEnumerable<WindowBatch> ReadBatches(long epoch, long startBatch, long endBatch, CancellationToken cancellationToken = default)
+    {
+        CheckRange(epoch, startBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(endBatch, startBatch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(endBatch, BatchesPerEpoch);
+        return Iterate(epoch, startBatch, endBatch, cancellationToken);
     }
 
     /// <summary>Continues from a saved <see cref="Position"/>: the rest of its epoch.</summary>
@@ -239,7 +248,16 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public IAsyncEnumerable<WindowBatch> ReadEpochAsync(long epoch, long startBatch = 0, CancellationToken cancellationToken = default)
     {
         CheckRange(epoch, startBatch);
-        return IterateAsync(epoch, startBatch, cancellationToken);
+        return IterateAsync(epoch, startBatch, BatchesPerEpoch, cancellationToken);
+    }
+
+    /// <summary>Batches [<paramref name="startBatch"/>, <paramref name="endBatch"/>) of one epoch, asynchronously, in order.</summary>
+    public IAsyncEnumerable<WindowBatch> ReadBatchesAsync(long epoch, long startBatch, long endBatch, CancellationToken cancellationToken = default)
+    {
+        CheckRange(epoch, startBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(endBatch, startBatch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(endBatch, BatchesPerEpoch);
+        return IterateAsync(epoch, startBatch, endBatch, cancellationToken);
     }
 
     /// <summary>The global start rows of one batch, without reading anything (a pure function of the options).</summary>
@@ -349,7 +367,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
     }
 
-    private EpochRun Start(long epoch, long startBatch, CancellationToken cancellationToken)
+    private EpochRun Start(long epoch, long startBatch, long endBatch, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -360,7 +378,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             }
 
             _pool.EnsureAllocated();
-            var run = new EpochRun(_gatherer, _pool, _layout, _metrics, epoch, startBatch, _workers, _readAhead, cancellationToken, _disposing.Token);
+            var run = new EpochRun(_gatherer, _pool, _layout, _metrics, epoch, startBatch, endBatch, _workers, _readAhead, cancellationToken, _disposing.Token);
             _active = run;
             _position = new LoaderState(epoch, startBatch);
             return run;
@@ -393,9 +411,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     private Exception Translate(OperationCanceledException ex, CancellationToken userToken) =>
         _disposed && !userToken.IsCancellationRequested ? new ObjectDisposedException(nameof(WindowLoader), "The loader was disposed during the enumeration.") : ex;
 
-    private IEnumerable<WindowBatch> Iterate(long epoch, long startBatch, CancellationToken cancellationToken)
+    private IEnumerable<WindowBatch> Iterate(long epoch, long startBatch, long endBatch, CancellationToken cancellationToken)
     {
-        EpochRun run = Start(epoch, startBatch, cancellationToken);
+        EpochRun run = Start(epoch, startBatch, endBatch, cancellationToken);
         WindowBatch? previous = null;
         try
         {
@@ -429,9 +447,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         }
     }
 
-    private async IAsyncEnumerable<WindowBatch> IterateAsync(long epoch, long startBatch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<WindowBatch> IterateAsync(long epoch, long startBatch, long endBatch, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        EpochRun run = Start(epoch, startBatch, cancellationToken);
+        EpochRun run = Start(epoch, startBatch, endBatch, cancellationToken);
         WindowBatch? previous = null;
         try
         {

@@ -29,7 +29,7 @@ internal sealed class EpochRun : IDisposable
     private bool _stopped;
     private int _disposed;
 
-    public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
+    public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long endBatch, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
     {
         _gatherer = gatherer;
         _pool = pool;
@@ -37,7 +37,7 @@ internal sealed class EpochRun : IDisposable
         _metrics = metrics;
         _epoch = epoch;
         _next = startBatch;
-        _end = gatherer.Sampler.BatchesPerEpoch;
+        _end = endBatch;
         _readAhead = readAhead;
         _scratchBytes = gatherer.ScratchBytes;
         _ready = Channel.CreateBounded<Task<BatchSlot>>(new BoundedChannelOptions(pool.Capacity) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });

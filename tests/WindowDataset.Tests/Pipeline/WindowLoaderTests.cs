@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+using WindowDataset.Tests.Infrastructure;
+
+namespace WindowDataset.Tests.Pipeline;
+
+public sealed class WindowLoaderTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData(IoMode.Pread)]
+    [InlineData(IoMode.Mmap)]
+    public void ReadEpoch_Permutation_WindowsEqualSourceAndVisitEveryStartOnce(IoMode io)
+    {
+        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 203, 5);
+        WindowLoaderOptions options = TestArrays.Options(path, window: 7, batch: 10);
+        options.Io = io;
+        options.Seed = 42;
+        using var loader = new WindowLoader(options);
+        var seen = new HashSet<long>();
+        long expectedBatch = 0;
+        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        {
+            Assert.Equal(expectedBatch++, batch.Index);
+            Span<double> data = batch.GetData<double>();
+            for (int i = 0; i < batch.Count; i++)
+            {
+                long start = batch.Starts[i];
+                Assert.True(seen.Add(start), $"start {start} twice");
+                Assert.Equal(TestArrays.ExpectedWindow(start, 7, 5), data.Slice(i * 35, 35).ToArray());
+            }
+        }
+
+        Assert.Equal(203 - 7 + 1, seen.Count);
+        Assert.Equal(loader.BatchesPerEpoch, expectedBatch);
+    }
+
+    [Fact]
+    public void ReadEpoch_DifferentWorkerCounts_IdenticalStream()
+    {
+        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 500, 3);
+        List<long> Run(int workers)
+        {
+            WindowLoaderOptions options = TestArrays.Options(path, window: 16, batch: 7);
+            options.Workers = workers;
+            options.Sampler = SamplerKind.Uniform;
+            options.Seed = 7;
+            using var loader = new WindowLoader(options);
+            var starts = new List<long>();
+            foreach (WindowBatch batch in loader.ReadEpoch(3))
+            {
+                starts.AddRange(batch.Starts.ToArray());
+                Assert.Equal(MemoryMarshal.Cast<double, byte>(TestArrays.ExpectedWindow(batch.Starts[0], 16, 3)).ToArray(), batch.Data[..(16 * 3 * 8)].ToArray());
+            }
+
+            return starts;
+        }
+
+        List<long> one = Run(1);
+        Assert.Equal(one, Run(8));
+        Assert.Equal(one, Run(3));
+    }
+
+    [Fact]
+    public void Dispose_MidEpoch_FreesAllBuffers()
+    {
+        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 1000, 8);
+        var allocator = new TrackingAllocator();
+        var loader = new WindowLoader(TestArrays.Options(path), allocator);
+        int n = 0;
+        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        {
+            if (++n == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.True(allocator.Peak <= loader.BufferCount);
+        loader.Dispose();
+        Assert.Equal(0, allocator.Live);
+    }
+}
