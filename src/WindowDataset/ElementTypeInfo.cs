@@ -20,10 +20,10 @@ public static class ElementTypeInfo
     };
 
     /// <summary>The numpy name (<c>float64</c>, <c>uint8</c>, <c>bool</c>...).</summary>
-    public static string Name(ElementType type) => s_names[(int)type];
+    public static string Name(ElementType type) => s_names[Index(type)];
 
     /// <summary>The numpy type code without byte order (<c>f8</c>, <c>u1</c>...).</summary>
-    public static string Code(ElementType type) => s_codes[(int)type];
+    public static string Code(ElementType type) => s_codes[Index(type)];
 
     /// <summary>The numpy <c>descr</c> string for little-endian data (<c>&lt;f8</c>, <c>|u1</c>).</summary>
     public static string Descr(ElementType type) => (SizeOf(type) == 1 ? "|" : "<") + Code(type);
@@ -68,6 +68,9 @@ public static class ElementTypeInfo
         bigEndian = order == '>' && size > 1;
         return true;
     }
+
+    private static int Index(ElementType type) =>
+        (uint)type < (uint)s_names.Length ? (int)type : throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown element type.");
 
     /// <summary>Parses like <see cref="TryParse"/>, throwing <see cref="FormatException"/> with the accepted values.</summary>
     public static ElementType Parse(string text, out bool bigEndian)

@@ -27,6 +27,15 @@ public sealed class SourceOptions
     /// <summary>Raw files only: bytes to skip at the start of each file.</summary>
     public long HeaderOffset { get; set; }
 
+    /// <summary>A deep copy.</summary>
+    public SourceOptions Clone()
+    {
+        var copy = (SourceOptions)MemberwiseClone();
+        copy.Paths = Paths is null ? [] : [.. Paths];
+        copy.RowShape = RowShape is null ? null : [.. RowShape];
+        return copy;
+    }
+
     /// <summary>Creates options for the given files.</summary>
     public static SourceOptions FromPaths(params string[] paths)
     {

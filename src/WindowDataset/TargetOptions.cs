@@ -18,4 +18,12 @@ public sealed class TargetOptions
 
     /// <summary><see cref="TargetKind.File"/>: offset added to the window's last row to find its label row.</summary>
     public long Offset { get; set; }
+
+    /// <summary>A deep copy.</summary>
+    public TargetOptions Clone()
+    {
+        var copy = (TargetOptions)MemberwiseClone();
+        copy.Source = Source?.Clone();
+        return copy;
+    }
 }

@@ -91,6 +91,16 @@ public sealed class WindowLoaderOptions
     public static WindowLoaderOptions FromJson(JsonElement element, string sourceName, string jsonPath = "$", string? baseDirectory = null) =>
         ConfigBinder.Bind(element, sourceName, jsonPath, baseDirectory);
 
+    /// <summary>A deep copy: changing the copy (or its source, target and lists) never changes this instance.</summary>
+    public WindowLoaderOptions Clone()
+    {
+        var copy = (WindowLoaderOptions)MemberwiseClone();
+        copy.Source = Source?.Clone()!;
+        copy.Starts = Starts is null ? null : [.. Starts];
+        copy.Target = Target?.Clone()!;
+        return copy;
+    }
+
     /// <summary>Checks every value once; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the option, the expected and the found value.</summary>
     public void Validate()
     {

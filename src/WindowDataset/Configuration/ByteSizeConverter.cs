@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,16 +12,18 @@ internal sealed class ByteSizeConverter : JsonConverter<long>
     {
         if (reader.TokenType == JsonTokenType.Number)
         {
-            return reader.GetInt64();
+            return reader.TryGetInt64(out long value)
+                ? value
+                : throw new JsonException($"expected a byte count (an integer, or a string such as \"2GiB\"); found {Encoding.UTF8.GetString(reader.ValueSpan)}.");
         }
 
         if (reader.TokenType != JsonTokenType.String)
         {
-            throw new JsonException($"expected a byte count (a number, or a string such as \"2GiB\"); found {reader.TokenType}.");
+            throw new JsonException($"expected a byte count (an integer, or a string such as \"2GiB\"); found {reader.TokenType.ToString().ToLowerInvariant()}.");
         }
 
         string text = reader.GetString()!;
-        return TryParse(text, out long value) ? value : throw new JsonException($"expected a byte count such as 1073741824, \"512MiB\" or \"8GB\"; found \"{text}\".");
+        return TryParse(text, out long bytes) ? bytes : throw new JsonException($"expected a byte count such as 1073741824, \"512MiB\" or \"8GB\"; found \"{text}\".");
     }
 
     public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options) => writer.WriteNumberValue(value);

@@ -35,7 +35,20 @@ internal static class ConfigBinder
             throw new FileNotFoundException($"{path}: config file not found.", path);
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new UnauthorizedAccessException($"{path}: cannot open the config file for reading ({ex.Message}).", ex);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException)
+        {
+            throw new IOException($"{path}: cannot read the config file ({ex.Message}).", ex);
+        }
+
         try
         {
             return JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 });
@@ -62,7 +75,7 @@ internal static class ConfigBinder
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{sourceName}: {Join(jsonPath, ex.Path)}: {Describe(ex)}", ex);
+            throw Error(element, typeof(WindowLoaderOptions), sourceName, jsonPath, ex);
         }
 
         if (options.Source is null)
@@ -70,14 +83,27 @@ internal static class ConfigBinder
             throw new InvalidDataException($"{sourceName}: {jsonPath}.source: expected an object with paths or a glob; found null.");
         }
 
+        if (options.Target is null)
+        {
+            throw new InvalidDataException($"{sourceName}: {jsonPath}.target: expected an object (or no key); found null.");
+        }
+
+        options.Source.Paths ??= [];
+        if (options.Target.Source is { } target)
+        {
+            target.Paths ??= [];
+        }
+
         foreach ((string name, string message) in options.GetErrors())
         {
             throw new InvalidDataException($"{sourceName}: {jsonPath}.{name}: {message}");
         }
 
+        CheckSource(options.Source, sourceName, jsonPath + ".source");
         ResolvePaths(options.Source, sourceName, jsonPath + ".source", baseDirectory);
-        if (options.Target?.Source is { } labels)
+        if (options.Target.Source is { } labels)
         {
+            CheckSource(labels, sourceName, jsonPath + ".target.source");
             ResolvePaths(labels, sourceName, jsonPath + ".target.source", baseDirectory);
         }
 
@@ -94,8 +120,264 @@ internal static class ConfigBinder
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{sourceName}: {Join(jsonPath, ex.Path)}: {Describe(ex)}", ex);
+            throw Error(element, typeof(T), sourceName, jsonPath, ex);
         }
+    }
+
+    /// <summary>Checks what the loader would only find when opening the files: the raw description and the list of files.</summary>
+    private static void CheckSource(SourceOptions source, string sourceName, string jsonPath)
+    {
+        if (source.Paths.Count == 0 && string.IsNullOrWhiteSpace(source.Glob))
+        {
+            throw new InvalidDataException($"{sourceName}: {jsonPath}.paths: expected at least one path or a glob; found none.");
+        }
+
+        if (source.DType is { } dtype && !ElementTypeInfo.TryParse(dtype, out _, out _))
+        {
+            throw new InvalidDataException(
+                $"{sourceName}: {jsonPath}.dtype: expected one of float64 float32 float16 int64 int32 int16 int8 uint64 uint32 uint16 uint8 bool or a numpy code ('<f8', '>i4', '|u1'); found '{dtype}'.");
+        }
+
+        if (source.RowShape is { } rowShape)
+        {
+            for (int i = 0; i < rowShape.Count; i++)
+            {
+                if (rowShape[i] <= 0)
+                {
+                    throw new InvalidDataException($"{sourceName}: {jsonPath}.rowShape[{i}]: expected dimensions > 0; found {rowShape[i]}.");
+                }
+            }
+        }
+
+        if (source.HeaderOffset < 0)
+        {
+            throw new InvalidDataException($"{sourceName}: {jsonPath}.headerOffset: expected >= 0; found {source.HeaderOffset}.");
+        }
+
+        if (source.Rows is <= 0)
+        {
+            throw new InvalidDataException($"{sourceName}: {jsonPath}.rows: expected > 0 or null; found {source.Rows}.");
+        }
+    }
+
+    private static InvalidDataException Error(JsonElement element, Type rootType, string sourceName, string jsonPath, JsonException ex)
+    {
+        string path = Join(jsonPath, ex.Path);
+        string raw = ex.InnerException is { } inner and not JsonException ? inner.Message : ex.Message;
+        string message;
+        if (raw.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            int start = raw.IndexOf('\'', StringComparison.Ordinal);
+            int end = start >= 0 ? raw.IndexOf('\'', start + 1) : -1;
+            string key = start >= 0 && end > start ? raw[(start + 1)..end] : "?";
+            string? parent = ex.Path is { } p && p.LastIndexOfAny(['.', '[']) is int cut and > 0 ? p[..cut] : "$";
+            string known = TypeAt(rootType, parent) is { } owner && KnownKeys(owner) is { Length: > 0 } keys ? $" (known keys: {keys})" : string.Empty;
+            message = $"unknown key '{key}'{known}.";
+        }
+        else if (raw.StartsWith("expected ", StringComparison.Ordinal))
+        {
+            message = FirstSentence(raw); // from our own converters: already says what was expected and found
+        }
+        else
+        {
+            string expected = TypeAt(rootType, ex.Path) is { } type ? Friendly(type) : "a value of another type";
+            string found = Find(element, ex.Path) is { } value ? Render(value) : "a value that does not convert";
+            message = $"expected {expected}; found {found}.";
+        }
+
+        return new InvalidDataException($"{sourceName}: {path}: {message}", ex);
+    }
+
+    /// <summary>The CLR type bound at a System.Text.Json path below <paramref name="root"/>, if the path names one.</summary>
+    private static Type? TypeAt(Type root, string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '$')
+        {
+            return null;
+        }
+
+        Type current = root;
+        int i = 1;
+        while (i < path.Length)
+        {
+            current = Nullable.GetUnderlyingType(current) ?? current;
+            if (path[i] == '.')
+            {
+                int end = path.IndexOfAny(['.', '['], i + 1);
+                end = end < 0 ? path.Length : end;
+                Type? next = PropertyType(current, path[(i + 1)..end]);
+                if (next is null)
+                {
+                    return null;
+                }
+
+                current = next;
+                i = end;
+            }
+            else if (path[i] == '[')
+            {
+                int end = path.IndexOf(']', i);
+                Type? item = ItemType(current);
+                if (end < 0 || item is null)
+                {
+                    return null;
+                }
+
+                current = item;
+                i = end + 1;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private static Type? PropertyType(Type owner, string jsonName)
+    {
+        foreach (System.Reflection.PropertyInfo property in owner.GetProperties())
+        {
+            if (property.CanWrite && ConfigNamingPolicy.Instance.ConvertName(property.Name) == jsonName)
+            {
+                return property.PropertyType;
+            }
+        }
+
+        return null;
+    }
+
+    private static string KnownKeys(Type owner)
+    {
+        Type type = Nullable.GetUnderlyingType(owner) ?? owner;
+        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || ItemType(type) is not null)
+        {
+            return string.Empty;
+        }
+
+        var names = new List<string>();
+        foreach (System.Reflection.PropertyInfo property in type.GetProperties())
+        {
+            if (property.CanWrite)
+            {
+                names.Add(ConfigNamingPolicy.Instance.ConvertName(property.Name));
+            }
+        }
+
+        return string.Join(", ", names);
+    }
+
+    private static Type? ItemType(Type type)
+    {
+        if (type.IsArray)
+        {
+            return type.GetElementType();
+        }
+
+        return type.IsGenericType && type.GetGenericArguments() is [Type item] && typeof(IEnumerable<>).MakeGenericType(item).IsAssignableFrom(type) ? item : null;
+    }
+
+    /// <summary>What a JSON value must look like to bind to <paramref name="type"/>, in words.</summary>
+    private static string Friendly(Type type)
+    {
+        if (Nullable.GetUnderlyingType(type) is { } inner)
+        {
+            return Friendly(inner) + " or null";
+        }
+
+        if (type.IsEnum)
+        {
+            var names = new List<string>();
+            foreach (string name in Enum.GetNames(type))
+            {
+                names.Add($"\"{JsonNamingPolicy.CamelCase.ConvertName(name)}\"");
+            }
+
+            return "one of " + string.Join(", ", names);
+        }
+
+        if (ItemType(type) is { } item && type != typeof(string))
+        {
+            return $"an array (of {Friendly(item)})";
+        }
+
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.Boolean => "true or false",
+            TypeCode.String => "a string",
+            TypeCode.Int32 => "an integer from -2147483648 to 2147483647 (32-bit integer)",
+            TypeCode.Int64 => "an integer (64-bit integer)",
+            TypeCode.UInt64 => "an integer from 0 to 18446744073709551615 (unsigned 64-bit integer)",
+            TypeCode.Double => "a number",
+            _ => "an object",
+        };
+    }
+
+    /// <summary>The element at a System.Text.Json path (<c>$.source.paths[0]</c>, <c>$['odd key']</c>) below <paramref name="root"/>, if there is one.</summary>
+    private static JsonElement? Find(JsonElement root, string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '$')
+        {
+            return null;
+        }
+
+        JsonElement current = root;
+        int i = 1;
+        while (i < path.Length)
+        {
+            if (path[i] == '.')
+            {
+                int end = path.IndexOfAny(['.', '['], i + 1);
+                end = end < 0 ? path.Length : end;
+                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(path[(i + 1)..end], out current))
+                {
+                    return null;
+                }
+
+                i = end;
+            }
+            else if (path[i] == '[' && i + 1 < path.Length && path[i + 1] == '\'')
+            {
+                int end = path.IndexOf("']", i + 2, StringComparison.Ordinal);
+                if (end < 0 || current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(path[(i + 2)..end], out current))
+                {
+                    return null;
+                }
+
+                i = end + 2;
+            }
+            else if (path[i] == '[')
+            {
+                int end = path.IndexOf(']', i);
+                if (end < 0 || current.ValueKind != JsonValueKind.Array
+                    || !int.TryParse(path.AsSpan(i + 1, end - i - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index)
+                    || index >= current.GetArrayLength())
+                {
+                    return null;
+                }
+
+                current = current[index];
+                i = end + 1;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private static string Render(JsonElement value)
+    {
+        string text = value.ValueKind switch
+        {
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => $"an array of {value.GetArrayLength()}",
+            _ => value.GetRawText(),
+        };
+        return text.Length > 60 ? string.Concat(text.AsSpan(0, 57), "...") : text;
     }
 
     private static void ResolvePaths(SourceOptions source, string sourceName, string jsonPath, string? baseDirectory)
@@ -133,46 +415,26 @@ internal static class ConfigBinder
         return path.StartsWith('$') ? prefix + path[1..] : prefix + "." + path;
     }
 
-    private static string Describe(JsonException ex)
-    {
-        string message = ex.InnerException is { } inner and not JsonException ? inner.Message : ex.Message;
-        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-        {
-            int start = message.IndexOf('\'', StringComparison.Ordinal);
-            int end = start >= 0 ? message.IndexOf('\'', start + 1) : -1;
-            string key = start >= 0 && end > start ? message[(start + 1)..end] : "?";
-            return $"unknown key '{key}'.";
-        }
-
-        if (message.Contains("could not be converted to", StringComparison.Ordinal))
-        {
-            int to = message.IndexOf("could not be converted to ", StringComparison.Ordinal) + "could not be converted to ".Length;
-            int end = message.IndexOf('.', to) is int dot && dot > to ? message.IndexOf(". ", to, StringComparison.Ordinal) : -1;
-            string type = end > to ? message[to..end] : message[to..];
-            return $"expected a value of type {Simplify(type)}; found a value that does not convert.";
-        }
-
-        return FirstSentence(message);
-    }
-
-    private static string Simplify(string type) => type
-        .Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal)
-        .Replace("System.Collections.Generic.IList`1[", "list of ", StringComparison.Ordinal)
-        .Replace("System.", string.Empty, StringComparison.Ordinal)
-        .Replace("WindowDataset.", string.Empty, StringComparison.Ordinal)
-        .Replace("]", string.Empty, StringComparison.Ordinal);
-
+    /// <summary>The message without System.Text.Json's own (0-based) position and path suffixes.</summary>
     private static string FirstSentence(string message)
     {
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        foreach (string suffix in (ReadOnlySpan<string>)[" Path:", " LineNumber:"])
+        {
+            int cut = message.IndexOf(suffix, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message;
     }
 
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions
         {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            PropertyNamingPolicy = ConfigNamingPolicy.Instance,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,

@@ -14,9 +14,14 @@ internal sealed class ElementTypeConverter : JsonConverter<ElementType>
         }
 
         string text = reader.GetString()!;
-        if (!ElementTypeInfo.TryParse(text, out ElementType type, out _))
+        if (!ElementTypeInfo.TryParse(text, out ElementType type, out bool bigEndian))
         {
             throw new JsonException($"expected one of float64, float32, float16, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool; found \"{text}\".");
+        }
+
+        if (bigEndian)
+        {
+            throw new JsonException($"expected a little-endian (native) element type such as \"float32\" or \"<f4\": batches are never big-endian; found \"{text}\".");
         }
 
         return type;

@@ -81,16 +81,27 @@ internal sealed class StartIndex
     /// <summary>Maps a global start row to (shard, local row) when a window may start there; null otherwise.</summary>
     public (int Shard, long Local)? LocateRow(long globalRow)
     {
-        for (int i = 0; i < RowBase.Length; i++)
+        if (globalRow < 0)
         {
-            long count = _prefix[i + 1] - _prefix[i];
-            long local = globalRow - RowBase[i];
-            if (local >= _firstLocal[i] && local < _firstLocal[i] + count)
+            return null;
+        }
+
+        int lo = 0, hi = RowBase.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >> 1;
+            if (RowBase[mid] <= globalRow)
             {
-                return (i, local);
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
 
-        return null;
+        long count = _prefix[lo + 1] - _prefix[lo];
+        long local = globalRow - RowBase[lo];
+        return local >= _firstLocal[lo] && local < _firstLocal[lo] + count ? (lo, local) : null;
     }
 }

@@ -257,6 +257,16 @@ internal sealed class ArraySource : IDisposable
             }
         }
 
+        if (options.HeaderOffset < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"{path}: source.headerOffset: expected >= 0; found {options.HeaderOffset}.");
+        }
+
+        if (options.Rows is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"{path}: source.rows: expected > 0 or null; found {options.Rows}.");
+        }
+
         long rowBytes = RowBytesOf(path, rowShape, type);
         long offset = options.HeaderOffset;
         if (offset > length)
@@ -273,9 +283,14 @@ internal sealed class ArraySource : IDisposable
                 throw new ArgumentException($"{path}: source.rows: expected null for a source of {fileCount} files (each file's row count comes from its size); found {given}.", nameof(options));
             }
 
-            if (given > dataBytes / rowBytes || given * rowBytes != dataBytes)
+            if (given > dataBytes / rowBytes)
             {
-                throw new InvalidDataException($"{path}: file size: expected {offset} + {given} rows x {rowBytes} bytes = {offset + (given * rowBytes)} bytes (only if rows*rowBytes fits); found {length} bytes.");
+                throw new InvalidDataException($"{path}: file size: expected {offset} + {given} rows x {rowBytes} bytes; found {length} bytes, which hold {dataBytes / rowBytes} rows (truncated file, or wrong source.rows).");
+            }
+
+            if (given * rowBytes != dataBytes)
+            {
+                throw new InvalidDataException($"{path}: file size: expected {offset} + {given} rows x {rowBytes} bytes = {offset + (given * rowBytes)} bytes; found {length} bytes ({dataBytes - (given * rowBytes)} bytes more).");
             }
 
             rows = given;

@@ -39,9 +39,14 @@ internal sealed class NpyHeader
     {
         Span<byte> prefix = stackalloc byte[12];
         int got = ReadAtMost(handle, prefix, 0);
-        if (got < 10 || !prefix[..6].SequenceEqual(Magic))
+        if (got < 6 || !prefix[..6].SequenceEqual(Magic))
         {
-            throw Invalid(path, "magic", "the 6 bytes \\x93NUMPY", got < 6 ? $"a file of {fileLength} bytes" : Convert.ToHexString(prefix[..Math.Min(got, 6)]));
+            throw Invalid(path, "magic", "the 6 bytes \\x93NUMPY", got < 6 ? $"a file of {fileLength} bytes" : $"the bytes {Convert.ToHexString(prefix[..6])} (not a .npy file)");
+        }
+
+        if (got < 10)
+        {
+            throw Invalid(path, "header", "a version and a header length after the magic", $"a file of {fileLength} bytes");
         }
 
         int major = prefix[6];
@@ -123,7 +128,7 @@ internal sealed class NpyHeader
         object? descr = dict["descr"];
         if (descr is not string descrText)
         {
-            string what = descr is List<object?> ? "a structured dtype (a list of fields)" : descr is object?[] ? "a sub-array dtype (a tuple)" : $"'{descr}'";
+            string what = descr is List<object?> ? "a structured dtype (a list of fields)" : descr is object?[] ? "a sub-array dtype (a tuple)" : Repr(descr);
             throw Invalid(path, "descr", "a simple dtype string such as '<f8'", what);
         }
 
@@ -139,7 +144,7 @@ internal sealed class NpyHeader
 
         if (dict["fortran_order"] is not bool fortran)
         {
-            throw Invalid(path, "fortran_order", "True or False", $"'{dict["fortran_order"]}'");
+            throw Invalid(path, "fortran_order", "True or False", Repr(dict["fortran_order"]));
         }
 
         if (fortran)
@@ -149,7 +154,7 @@ internal sealed class NpyHeader
 
         if (dict["shape"] is not object?[] items)
         {
-            throw Invalid(path, "shape", "a tuple of integers", $"'{dict["shape"]}'");
+            throw Invalid(path, "shape", "a tuple of integers", Repr(dict["shape"]));
         }
 
         if (items.Length == 0)
@@ -162,7 +167,7 @@ internal sealed class NpyHeader
         {
             if (items[i] is not long dim)
             {
-                throw Invalid(path, "shape", "a tuple of integers", $"'{items[i]}' at position {i}");
+                throw Invalid(path, "shape", "a tuple of integers", $"{Repr(items[i])} at position {i}");
             }
 
             if (dim <= 0)
@@ -191,6 +196,50 @@ internal sealed class NpyHeader
         }
 
         return total;
+    }
+
+    /// <summary>A short Python-like rendering of a parsed header value, for error messages.</summary>
+    internal static string Repr(object? value)
+    {
+        var text = new StringBuilder();
+        Append(text, value);
+        return text.Length > 80 ? string.Concat(text.ToString(0, 77), "...") : text.ToString();
+
+        static void Append(StringBuilder text, object? value)
+        {
+            if (text.Length > 80)
+            {
+                return;
+            }
+
+            switch (value)
+            {
+                case null: text.Append("None"); break;
+                case bool b: text.Append(b ? "True" : "False"); break;
+                case long l: text.Append(l.ToString(CultureInfo.InvariantCulture)); break;
+                case string s: text.Append('\'').Append(s).Append('\''); break;
+                case object?[] tuple:
+                    text.Append('(');
+                    for (int i = 0; i < tuple.Length; i++)
+                    {
+                        Append(text.Append(i > 0 ? ", " : string.Empty), tuple[i]);
+                    }
+
+                    text.Append(tuple.Length == 1 ? ",)" : ")");
+                    break;
+                case List<object?> list:
+                    text.Append('[');
+                    for (int i = 0; i < list.Count; i++)
+                    {
+                        Append(text.Append(i > 0 ? ", " : string.Empty), list[i]);
+                    }
+
+                    text.Append(']');
+                    break;
+                case Dictionary<string, object?>: text.Append("a dict"); break;
+                default: text.Append(value); break;
+            }
+        }
     }
 
     internal static InvalidDataException Invalid(string path, string field, string expected, string found) =>
