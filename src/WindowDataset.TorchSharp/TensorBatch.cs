@@ -1,0 +1,145 @@
+using static TorchSharp.torch;
+
+namespace WindowDataset.TorchSharp;
+
+/// <summary>
+/// One batch as tensors: <see cref="Input"/> of shape (Count, Window, *RowShape) and, when a target is configured,
+/// <see cref="Target"/>. On the CPU both are views of the loader's buffers (the workers wrote into their storage:
+/// no copy); on CUDA they are device copies.
+/// <para>
+/// Lifetime: a batch and its tensors are valid until the batch is disposed or the next batch is requested from
+/// the same enumeration, whichever comes first; then the tensors are disposed and the buffer is refilled. The
+/// tensors belong to the batch, not to any dispose scope: a <c>torch.NewDisposeScope()</c> around the training
+/// step does not free them, and disposing them yourself is harmless. Use
+/// <c>Input.clone()</c> to keep data beyond the batch.
+/// </para>
+/// </summary>
+public sealed class TensorBatch : IDisposable
+{
+    private readonly WindowBatch _source;
+    private readonly Device? _cudaDevice;
+    private Tensor? _input;
+    private Tensor? _target;
+    private int _disposed;
+
+    internal TensorBatch(WindowBatch source, TensorLoaderOptions options)
+    {
+        _source = source;
+        Epoch = source.Epoch;
+        Index = source.Index;
+        Count = source.Count;
+        var memory = (TensorBatchMemory)source.Buffer;
+        var targetMemory = (TensorBatchMemory?)source.TargetBuffer;
+        try
+        {
+            _input = Deliver(memory.Tensor, source.Count, options);
+            _target = targetMemory is null ? null : Deliver(targetMemory.Tensor, source.Count, options);
+        }
+        catch
+        {
+            _input?.Dispose();
+            throw;
+        }
+
+        _cudaDevice = options.IsCuda ? options.Device : null;
+    }
+
+    /// <summary>The epoch this batch belongs to.</summary>
+    public long Epoch { get; }
+
+    /// <summary>The batch's index within its epoch (for this rank).</summary>
+    public long Index { get; }
+
+    /// <summary>Windows in this batch (the batch size, or fewer for the last batch).</summary>
+    public int Count { get; }
+
+    /// <summary>The windows, shape (Count, Window, *RowShape), in the loader's output dtype.</summary>
+    /// <exception cref="ObjectDisposedException">The batch was disposed or the next one was requested.</exception>
+    public Tensor Input
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _input!;
+        }
+    }
+
+    /// <summary>
+    /// The targets: shape (Count, Horizon, *RowShape) for <c>next</c> targets, (Count, *labelRowShape) for
+    /// <c>file</c> targets; null without target.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The batch was disposed or the next one was requested.</exception>
+    public Tensor? Target
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _target;
+        }
+    }
+
+    /// <summary>The global start row of each window (valid while the batch is).</summary>
+    public ReadOnlySpan<long> Starts
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _source.Starts;
+        }
+    }
+
+    /// <summary>The loader's batch (its buffer is the input tensor's storage on the CPU).</summary>
+    internal WindowBatch Source => _source;
+
+    /// <summary>Disposes the batch's tensors and returns its buffers to the loader. Idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_cudaDevice is not null)
+        {
+            // A non-blocking copy may still be reading the page-locked buffer: finish it before a worker refills it.
+            cuda.synchronize(_cudaDevice);
+        }
+
+        _input?.Dispose();
+        _target?.Dispose();
+        _input = null;
+        _target = null;
+        _source.Dispose();
+    }
+
+    private static Tensor Deliver(Tensor pool, int count, TensorLoaderOptions options)
+    {
+        // A view of the pool tensor (the full buffer, or its first rows for a short last batch), detached from
+        // whatever dispose scope the consumer is in: the batch disposes it.
+        Tensor view = pool.narrow(0, 0, count);
+        view.DetachFromDisposeScope();
+        if (!options.IsCuda)
+        {
+            return view;
+        }
+
+        try
+        {
+            Tensor copy = view.to(options.Device!, non_blocking: options.NonBlocking && pool.is_pinned());
+            copy.DetachFromDisposeScope();
+            return copy;
+        }
+        finally
+        {
+            view.Dispose();
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(TensorBatch), $"Batch {Index} of epoch {Epoch} was disposed (or the next batch was requested); its tensors have been disposed.");
+        }
+    }
+}
