@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using WindowDataset.Interop;
 
 namespace WindowDataset.Memory;
 
@@ -23,13 +24,23 @@ public sealed class NativeBatchAllocator : IBatchMemoryAllocator
 
     private sealed unsafe class NativeBuffer : IBatchMemory
     {
+        private const nuint HugePage = 2 << 20;
+
         private readonly NativeBatchAllocator _owner;
         private void* _pointer;
 
         public NativeBuffer(NativeBatchAllocator owner, long length)
         {
             _owner = owner;
-            _pointer = NativeMemory.AlignedAlloc((nuint)length, (nuint)Math.Max(Environment.SystemPageSize, BatchBufferRequest.RequiredAlignment));
+            // Buffers of 2 MiB and more are aligned to 2 MiB and offered transparent huge pages: fewer page faults
+            // on first touch and fewer TLB misses while the workers stream windows into them.
+            nuint alignment = (nuint)length >= HugePage ? HugePage : (nuint)Math.Max(Environment.SystemPageSize, BatchBufferRequest.RequiredAlignment);
+            _pointer = NativeMemory.AlignedAlloc((nuint)length, alignment);
+            if ((nuint)length >= HugePage)
+            {
+                LibC.Advise((byte*)_pointer, length, LibC.MadvHugePage);
+            }
+
             Length = length;
             Interlocked.Increment(ref owner._live);
         }

@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using WindowDataset.Cli.Commands;
+using WindowDataset.Cli.Output;
+
+namespace WindowDataset.Cli.Benchmarks;
+
+/// <summary>
+/// Runs each configuration (io x cache): the loader, then each baseline, on the same starts (the loader's
+/// <see cref="WindowLoader.GetStarts"/> for epoch 0). Warm: the windows are read once before each method. Cold: the
+/// files are evicted (and the eviction checked with mincore) before each method.
+/// </summary>
+internal sealed class BenchRunner
+{
+    private const double ColdTolerance = 0.01;
+    private readonly BenchSettings _settings;
+    private readonly CommandContext _context;
+    private readonly CancellationToken _cancellationToken;
+
+    public BenchRunner(BenchSettings settings, CommandContext context, CancellationToken cancellationToken)
+    {
+        _settings = settings;
+        _context = context;
+        _cancellationToken = cancellationToken;
+    }
+
+    public void Run()
+    {
+        WindowLoaderOptions options = _settings.Options;
+        foreach (IoMode io in _settings.IoModes)
+        {
+            options.Io = io;
+            WarmUpCode(options);
+            foreach (bool cold in _settings.CacheModes)
+            {
+                options.Io = io;
+                BenchConfiguration configuration = Describe(options, io, cold);
+                var runs = new List<RunResult>();
+                int methods = 1 + BitCount(_settings.Baselines);
+                using (ProgressBar bar = _context.Progress($"bench io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")}"))
+                {
+                    for (int r = 0; r < _settings.Repeat; r++)
+                    {
+                        runs.Add(RunOnce(configuration, cold, done => bar.Report((double)((r * methods) + done) / (_settings.Repeat * methods))));
+                    }
+                }
+
+                var report = new BenchReport(configuration, runs);
+                if (_settings.Json)
+                {
+                    report.WriteJson(_context.Out);
+                }
+                else
+                {
+                    report.WriteTable(_context.Out);
+                }
+
+                _context.Out.Flush();
+                if (cold && runs.Max(r => r.ColdResidentFraction ?? 0) > ColdTolerance)
+                {
+                    _context.Warn($"cold eviction did not take effect: up to {runs.Max(r => r.ColdResidentFraction ?? 0):P1} of the file stayed in the page cache after POSIX_FADV_DONTNEED (pages mapped or locked by another process, or a filesystem that ignores the hint); the cold figures are partly warm.");
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs the loader and the baselines once on a few windows (untimed), so the first measured run does not pay for JIT compilation.</summary>
+    private void WarmUpCode(WindowLoaderOptions options)
+    {
+        long? perEpoch = options.WindowsPerEpoch;
+        options.WindowsPerEpoch = Math.Min(perEpoch ?? long.MaxValue, 2L * options.BatchSize);
+        try
+        {
+            using var loader = new WindowLoader(options);
+            foreach (WindowBatch batch in loader.ReadEpoch(0, 0, _cancellationToken))
+            {
+                _ = batch.Count;
+            }
+
+            long[] starts = loader.GetStarts(0, 0);
+            var plan = new WindowPlan(loader.Info, loader.Window, loader.BatchSize, loader.BufferCount, starts);
+            _ = Baselines.Pread(plan, _cancellationToken);
+            _ = Baselines.PreadThreads(plan, loader.Workers, _cancellationToken);
+            _ = Baselines.MadviseAhead(plan, _cancellationToken);
+            _ = Baselines.Memcpy(plan, _cancellationToken);
+        }
+        finally
+        {
+            options.WindowsPerEpoch = perEpoch;
+        }
+    }
+
+    private static int BitCount(BaselineSet set) => System.Numerics.BitOperations.PopCount((uint)set);
+
+    private BenchConfiguration Describe(WindowLoaderOptions options, IoMode io, bool cold)
+    {
+        using var probe = new WindowLoader(options);
+        long[] starts = new long[probe.WindowsPerEpoch];
+        int at = 0;
+        for (long b = 0; b < probe.BatchesPerEpoch; b++)
+        {
+            long[] batch = probe.GetStarts(0, b);
+            batch.CopyTo(starts, at);
+            at += batch.Length;
+        }
+
+        Debug.Assert(at == starts.Length);
+        return new BenchConfiguration
+        {
+            Io = io,
+            Cold = cold,
+            PageCache = options.PageCache,
+            OutputType = probe.OutputType,
+            FileType = probe.Info.ElementType,
+            Window = probe.Window,
+            BatchSize = probe.BatchSize,
+            Workers = probe.Workers,
+            BufferCount = probe.BufferCount,
+            BatchBytes = probe.BatchBytes,
+            MemoryBudget = options.MemoryBudget,
+            WindowBytes = probe.WindowBytes,
+            StepMs = _settings.StepMs,
+            StepSpin = _settings.StepSpin,
+            Repeat = _settings.Repeat,
+            Plan = new WindowPlan(probe.Info, probe.Window, probe.BatchSize, probe.BufferCount, starts),
+            Baselines = _settings.Baselines,
+            Rows = probe.Info.Rows,
+            FileBytes = probe.Info.Shards.Sum(s => s.FileLength),
+        };
+    }
+
+    private RunResult RunOnce(BenchConfiguration c, bool cold, Action<int> progress)
+    {
+        WindowPlan plan = c.Plan;
+        double coldResident = 0;
+        void Prepare()
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (cold)
+            {
+                coldResident = Math.Max(coldResident, PageCache.Evict(plan.Paths));
+            }
+            else
+            {
+                Baselines.Warm(plan, _cancellationToken);
+            }
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        MemorySample peak;
+        MemorySample before;
+        bool hwmReset;
+        TimeSpan loaderTime;
+        double firstBatchMs = 0;
+        long windows = 0;
+        long bytes = 0;
+        LoaderStatistics stats;
+        long residentBefore;
+        long? cachedBefore;
+        using (MemoryMonitor monitor = MemoryMonitor.Start())
+        {
+            before = monitor.Before;
+            hwmReset = monitor.HwmReset;
+            using var loader = new WindowLoader(_settings.Options);
+
+            // A training loop reuses its loader every epoch: measure that steady state. An untimed epoch of other
+            // windows (epoch 1) allocates and faults in the buffer pool first; the timed epoch 0 then pays only
+            // for starting its workers, which the first-batch latency reports.
+            foreach (WindowBatch batch in loader.ReadBatches(1, 0, Math.Min(loader.BufferCount + 1, loader.BatchesPerEpoch), _cancellationToken))
+            {
+                _ = batch.Count;
+            }
+
+            Prepare();
+            (residentBefore, _) = PageCache.Residency(plan.Paths);
+            cachedBefore = PageCache.MeminfoCached();
+            LoaderStatistics warmUp = loader.GetStatistics();
+            var clock = Stopwatch.StartNew();
+            foreach (WindowBatch batch in loader.ReadEpoch(0, 0, _cancellationToken))
+            {
+                if (windows == 0)
+                {
+                    firstBatchMs = clock.Elapsed.TotalMilliseconds;
+                }
+
+                CheckStarts(batch, plan, windows);
+                windows += batch.Count;
+                bytes += batch.Data.Length;
+                if (c.StepMs > 0)
+                {
+                    Step(c.StepMs, c.StepSpin);
+                }
+            }
+
+            clock.Stop();
+            loaderTime = clock.Elapsed;
+            LoaderStatistics total = loader.GetStatistics();
+            stats = total with
+            {
+                Batches = total.Batches - warmUp.Batches,
+                Windows = total.Windows - warmUp.Windows,
+                Bytes = total.Bytes - warmUp.Bytes,
+                Elapsed = total.Elapsed - warmUp.Elapsed,
+                ConsumerWait = total.ConsumerWait - warmUp.ConsumerWait,
+                ProducerWait = total.ProducerWait - warmUp.ProducerWait,
+            };
+            peak = monitor.Stop();
+        }
+
+        (long residentAfter, _) = PageCache.Residency(plan.Paths);
+        long? cachedAfter = PageCache.MeminfoCached();
+        progress(1);
+        int done = 1;
+        TimeSpan? Measure(BaselineSet which, Func<TimeSpan> method)
+        {
+            if ((c.Baselines & which) == 0)
+            {
+                return null;
+            }
+
+            Prepare();
+            TimeSpan t = method();
+            progress(++done);
+            return t;
+        }
+
+        TimeSpan? pread = Measure(BaselineSet.Pread, () => Baselines.Pread(plan, _cancellationToken));
+        TimeSpan? preadThreads = Measure(BaselineSet.PreadThreads, () => Baselines.PreadThreads(plan, c.Workers, _cancellationToken));
+        TimeSpan? madvise = Measure(BaselineSet.Madvise, () => Baselines.MadviseAhead(plan, _cancellationToken));
+        TimeSpan? memcpy = Measure(BaselineSet.Memcpy, () => Baselines.Memcpy(plan, _cancellationToken));
+        long pageSize = Environment.SystemPageSize;
+        return new RunResult
+        {
+            LoaderTime = loaderTime,
+            Windows = windows,
+            LoaderBytes = bytes,
+            FirstBatchMs = firstBatchMs,
+            DataWaitShare = stats.DataWaitShare,
+            ProducerWaitShare = stats.Elapsed > TimeSpan.Zero ? Math.Clamp(stats.ProducerWait / stats.Elapsed / Math.Max(1, c.Workers), 0, 1) : 0,
+            Pread = pread,
+            PreadThreads = preadThreads,
+            Madvise = madvise,
+            Memcpy = memcpy,
+            Before = before,
+            Peak = peak,
+            HwmReset = hwmReset,
+            PageCacheGrowthBytes = (residentAfter - residentBefore) * pageSize,
+            CachedDeltaBytes = cachedBefore is { } cb && cachedAfter is { } ca ? ca - cb : null,
+            ColdResidentFraction = cold ? coldResident : null,
+        };
+    }
+
+    private static void CheckStarts(WindowBatch batch, WindowPlan plan, long first)
+    {
+        ReadOnlySpan<long> starts = batch.Starts;
+        for (int i = 0; i < starts.Length; i++)
+        {
+            if (starts[i] != plan.Starts[first + i])
+            {
+                throw new InvalidOperationException($"bench: the loader delivered start {starts[i]} at window {first + i}; GetStarts promised {plan.Starts[first + i]} (the baselines would not read the same windows).");
+            }
+        }
+    }
+
+    private static void Step(double milliseconds, bool spin)
+    {
+        if (!spin)
+        {
+            Thread.Sleep(TimeSpan.FromMilliseconds(milliseconds));
+            return;
+        }
+
+        long until = Stopwatch.GetTimestamp() + (long)(milliseconds * Stopwatch.Frequency / 1000);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            Thread.SpinWait(20);
+        }
+    }
+}

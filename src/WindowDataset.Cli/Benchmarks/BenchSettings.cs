@@ -1,0 +1,22 @@
+namespace WindowDataset.Cli.Benchmarks;
+
+/// <summary>Everything one bench invocation does, resolved from the config file and the command line.</summary>
+internal sealed class BenchSettings
+{
+    public required WindowLoaderOptions Options { get; init; }
+
+    public required IReadOnlyList<IoMode> IoModes { get; init; }
+
+    /// <summary>false: warm, true: cold; in this order.</summary>
+    public required IReadOnlyList<bool> CacheModes { get; init; }
+
+    public int Repeat { get; init; } = 1;
+
+    public double StepMs { get; init; }
+
+    public bool StepSpin { get; init; }
+
+    public BaselineSet Baselines { get; init; } = BaselineSet.All;
+
+    public bool Json { get; init; }
+}

@@ -1,0 +1,41 @@
+namespace WindowDataset.Cli.Benchmarks;
+
+/// <summary>One run of one configuration: the loader and each baseline on the same windows.</summary>
+internal sealed record RunResult
+{
+    public required TimeSpan LoaderTime { get; init; }
+
+    public required long Windows { get; init; }
+
+    /// <summary>Bytes the loader delivered (output type).</summary>
+    public required long LoaderBytes { get; init; }
+
+    public required double FirstBatchMs { get; init; }
+
+    public required double DataWaitShare { get; init; }
+
+    public required double ProducerWaitShare { get; init; }
+
+    public TimeSpan? Pread { get; init; }
+
+    public TimeSpan? PreadThreads { get; init; }
+
+    public TimeSpan? Madvise { get; init; }
+
+    public TimeSpan? Memcpy { get; init; }
+
+    public required MemorySample Before { get; init; }
+
+    public required MemorySample Peak { get; init; }
+
+    public required bool HwmReset { get; init; }
+
+    /// <summary>File pages made resident during the loader run (mincore after - before), in bytes.</summary>
+    public required long PageCacheGrowthBytes { get; init; }
+
+    /// <summary>/proc/meminfo Cached after - before the loader run, in bytes (whole system).</summary>
+    public long? CachedDeltaBytes { get; init; }
+
+    /// <summary>Cold runs: the largest resident fraction of the files measured right after an eviction.</summary>
+    public double? ColdResidentFraction { get; init; }
+}
