@@ -49,7 +49,7 @@ public class GatherBenchmarks : IDisposable
     }
 
     [Benchmark]
-    public void GatherBatch() => _gatherer!.Gather(_slot!, _scratch, CancellationToken.None);
+    public void GatherBatch() => _gatherer!.Gather(_slot!, _scratch, uncached: false, CancellationToken.None);
 }
 
 /// <summary>Temporary .npy shards for the benchmarks, deleted on dispose.</summary>

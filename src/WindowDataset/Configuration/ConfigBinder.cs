@@ -49,6 +49,12 @@ internal static class ConfigBinder
             throw new IOException($"{path}: cannot read the config file ({ex.Message}).", ex);
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            int bad = FirstInvalidUtf8(bytes);
+            throw new InvalidDataException($"{path}: invalid JSON: expected UTF-8 text; found an invalid byte 0x{bytes[bad]:X2} at offset {bad}.");
+        }
+
         try
         {
             return JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 });
@@ -60,7 +66,10 @@ internal static class ConfigBinder
     }
 
     /// <summary>Binds a JSON object to loader options; relative paths are resolved against <paramref name="baseDirectory"/>.</summary>
-    public static WindowLoaderOptions Bind(JsonElement element, string sourceName, string jsonPath, string? baseDirectory)
+    public static WindowLoaderOptions Bind(JsonElement element, string sourceName, string jsonPath, string? baseDirectory) =>
+        RefuseInvalidUtf8(() => BindCore(element, sourceName, jsonPath, baseDirectory), sourceName, jsonPath);
+
+    private static WindowLoaderOptions BindCore(JsonElement element, string sourceName, string jsonPath, string? baseDirectory)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -112,6 +121,22 @@ internal static class ConfigBinder
 
     /// <summary>Deserializes any config section with the same strict settings, with errors naming the file and JSON path.</summary>
     public static T BindSection<T>(JsonElement element, string sourceName, string jsonPath)
+        where T : class => RefuseInvalidUtf8(() => BindSectionCore<T>(element, sourceName, jsonPath), sourceName, jsonPath);
+
+    /// <summary>A JsonElement parsed by someone else may hold invalid UTF-8 in a string; reading it throws InvalidOperationException.</summary>
+    private static T RefuseInvalidUtf8<T>(Func<T> bind, string sourceName, string jsonPath)
+    {
+        try
+        {
+            return bind();
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+        {
+            throw new InvalidDataException($"{sourceName}: {jsonPath}: expected UTF-8 text in every string; found invalid UTF-8 ({ex.InnerException.Message}).", ex);
+        }
+    }
+
+    private static T BindSectionCore<T>(JsonElement element, string sourceName, string jsonPath)
         where T : class
     {
         try
@@ -122,6 +147,12 @@ internal static class ConfigBinder
         {
             throw Error(element, typeof(T), sourceName, jsonPath, ex);
         }
+    }
+
+    private static int FirstInvalidUtf8(byte[] bytes)
+    {
+        System.Buffers.OperationStatus status = System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out int read, out _, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.Done ? 0 : Math.Min(read, bytes.Length - 1);
     }
 
     /// <summary>Checks what the loader would only find when opening the files: the raw description and the list of files.</summary>

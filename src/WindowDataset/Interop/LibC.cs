@@ -11,7 +11,6 @@ internal static unsafe partial class LibC
     public const int MadvWillNeed = 3;
     public const int MadvDontNeed = 4;
     public const int MadvHugePage = 14;
-    public const int MadvPopulateRead = 22;
     public const int FadvNormal = 0;
     public const int FadvRandom = 1;
     public const int FadvWillNeed = 3;

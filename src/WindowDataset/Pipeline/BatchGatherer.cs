@@ -65,7 +65,16 @@ internal sealed class BatchGatherer
         }
     }
 
-    public unsafe void Gather(BatchSlot slot, Span<byte> scratch, CancellationToken cancellationToken)
+    /// <summary>Announces the windows of a prepared slot to the kernel, so all its reads are in flight at once.</summary>
+    public void Hint(BatchSlot slot)
+    {
+        for (int i = 0; i < slot.Count; i++)
+        {
+            _input.WillNeed(slot.Shards[i], slot.LocalRows[i], _targetKind == TargetKind.Next ? _layout.Window + _horizon : _layout.Window);
+        }
+    }
+
+    public unsafe void Gather(BatchSlot slot, Span<byte> scratch, bool uncached, CancellationToken cancellationToken)
     {
         var input = new Span<byte>((void*)slot.Input.Pointer, checked((int)_layout.InputBatchBytes));
         Span<byte> target = slot.Target is null ? default : new Span<byte>((void*)slot.Target.Pointer, checked((int)_layout.TargetBatchBytes));
@@ -78,7 +87,15 @@ internal sealed class BatchGatherer
             long row = slot.LocalRows[i];
             try
             {
-                _input.Read(shard, row, _layout.Window, input.Slice(i * windowBytes, windowBytes), scratch);
+                if (uncached)
+                {
+                    _input.ReadUncached(shard, row, _layout.Window, input.Slice(i * windowBytes, windowBytes), scratch);
+                }
+                else
+                {
+                    _input.Read(shard, row, _layout.Window, input.Slice(i * windowBytes, windowBytes), scratch);
+                }
+
                 if (_targetKind == TargetKind.Next)
                 {
                     _input.Read(shard, row + _layout.Window, _horizon, target.Slice(i * targetBytes, targetBytes), scratch);

@@ -21,8 +21,11 @@ internal sealed class EpochRun : IDisposable
     private readonly int _readAhead;
 
     /// <summary>
-    /// Gather speed (bytes per second, one worker) above which the data is evidently in the page cache: read-ahead
-    /// hints are then skipped, since announcing cached pages costs about a quarter of a warm gather.
+    /// Gather speed (bytes per second, one worker) above which the data is evidently in the page cache. Each worker
+    /// starts an epoch cold; if its first batch gathers faster than this it turns warm, and it turns cold again, for
+    /// the rest of the epoch, at the first slower batch. Cold: the worker announces each batch's windows and a later
+    /// batch's to the kernel (read-ahead) and the mmap reader uses positional reads. Warm: both are skipped, since
+    /// announcing cached pages costs about a quarter of a warm gather.
     /// </summary>
     private const double CachedBytesPerSecond = 3e9;
     private readonly long _scratchBytes;
@@ -33,6 +36,9 @@ internal sealed class EpochRun : IDisposable
     private readonly long _startTimestamp;
     private long _next;
     private bool _stopped;
+
+    /// <summary>The batch the consumer took from the channel and has not delivered yet (returned by <see cref="Dispose"/> if it never is).</summary>
+    private Task<BatchSlot>? _taken;
     private int _disposed;
 
     public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long endBatch, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
@@ -93,6 +99,7 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
+        Volatile.Write(ref _taken, task);
         if (!task.IsCompleted)
         {
             long waitStart = Stopwatch.GetTimestamp();
@@ -136,6 +143,7 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
+        Volatile.Write(ref _taken, task);
         if (!task.IsCompleted)
         {
             long waitStart = Stopwatch.GetTimestamp();
@@ -175,7 +183,12 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
-        // Batches finished but never delivered go back to the pool.
+        // Batches finished but never delivered go back to the pool: the one the consumer took, and the rest.
+        if (Interlocked.Exchange(ref _taken, null) is { IsCompletedSuccessfully: true } taken)
+        {
+            _pool.Return(taken.Result);
+        }
+
         while (_ready.Reader.TryRead(out Task<BatchSlot>? task))
         {
             if (task.IsCompletedSuccessfully)
@@ -190,8 +203,14 @@ internal sealed class EpochRun : IDisposable
 
     private BatchSlot Deliver(Task<BatchSlot> task)
     {
+        // A cancelled run keeps the taken batch in _taken: Dispose returns its slot once the workers have stopped.
         _stop.Token.ThrowIfCancellationRequested();
-        BatchSlot slot = task.GetAwaiter().GetResult(); // rethrows a worker's exception unwrapped
+        if (Interlocked.CompareExchange(ref _taken, null, task) != task)
+        {
+            throw new OperationCanceledException(_stop.Token); // disposed concurrently: Dispose owns the slot now
+        }
+
+        BatchSlot slot = task.GetAwaiter().GetResult(); // rethrows a worker's exception (the worker returned its slot)
         _metrics.Delivered(slot.Count, (slot.Count * _layout.WindowBytes) + (slot.Target is null ? 0 : slot.Count * _layout.TargetItemBytes));
         return slot;
     }
@@ -203,7 +222,8 @@ internal sealed class EpochRun : IDisposable
         int[] hintShards = new int[_layout.BatchSize];
         long[] hintRows = new long[_layout.BatchSize];
         long[] hintStarts = new long[_layout.BatchSize];
-        bool hint = true; // until a gather shows the data is cached
+        bool cold = true; // until the first gather shows the data is in the page cache
+        bool firstBatch = true;
         try
         {
             var scratch = new Span<byte>(scratchPointer, (int)_scratchBytes);
@@ -251,15 +271,23 @@ internal sealed class EpochRun : IDisposable
                 try
                 {
                     _gatherer.Prepare(slot, _epoch, batch);
-                    if (hint && _readAhead > 0 && batch + _readAhead < _end)
+                    if (cold && _readAhead > 0)
                     {
-                        _gatherer.Hint(_epoch, batch + _readAhead, hintShards, hintRows, hintStarts);
+                        // Cold data: put this batch's windows in flight all at once (the disk needs queue depth; a
+                        // page fault or read at a time leaves it idle), and announce a later batch as well.
+                        _gatherer.Hint(slot);
+                        if (batch + _readAhead < _end)
+                        {
+                            _gatherer.Hint(_epoch, batch + _readAhead, hintShards, hintRows, hintStarts);
+                        }
                     }
 
                     long gatherStart = Stopwatch.GetTimestamp();
-                    _gatherer.Gather(slot, scratch, token);
+                    _gatherer.Gather(slot, scratch, uncached: cold, token);
                     double seconds = Stopwatch.GetElapsedTime(gatherStart).TotalSeconds;
-                    hint = slot.Count * _layout.WindowBytes > CachedBytesPerSecond * seconds;
+                    bool fast = slot.Count * _layout.WindowBytes >= CachedBytesPerSecond * seconds;
+                    cold = !fast || (cold && !firstBatch); // a worker turns warm only on its first batch: later fast batches may be fast because of read-ahead
+                    firstBatch = false;
                     completion.SetResult(slot);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)

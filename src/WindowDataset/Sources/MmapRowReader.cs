@@ -22,6 +22,7 @@ internal sealed unsafe class MmapRowReader : RowReader
         0x00C36400, // Ceph
     ];
 
+    private readonly PreadRowReader _uncached;
     private readonly MemoryMappedFile[] _maps;
     private readonly MemoryMappedViewAccessor[] _views;
     private readonly byte*[] _bases;
@@ -30,6 +31,7 @@ internal sealed unsafe class MmapRowReader : RowReader
         : base(source, outputType, pageCache)
     {
         int n = source.Shards.Length;
+        _uncached = new PreadRowReader(source, outputType, pageCache);
         _maps = new MemoryMappedFile[n];
         _views = new MemoryMappedViewAccessor[n];
         _bases = new byte*[n];
@@ -59,8 +61,12 @@ internal sealed unsafe class MmapRowReader : RowReader
         }
     }
 
-    /// <summary>Big-endian files need scratch to swap in; little-endian conversion reads the map directly.</summary>
-    public override long ScratchBytes(long rows) => Source.BigEndian ? rows * Source.RowBytes : 0;
+    /// <summary>Scratch for the positional reads of <see cref="ReadUncached"/> (the map itself converts without scratch).</summary>
+    public override long ScratchBytes(long rows) => _uncached.ScratchBytes(rows);
+
+    /// <summary>Cold data: one positional read per window (the pages it caches serve later faults on the map).</summary>
+    public override void ReadUncached(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch) =>
+        _uncached.Read(shard, row, rows, destination, scratch);
 
     public override void Read(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch)
     {
@@ -96,6 +102,7 @@ internal sealed unsafe class MmapRowReader : RowReader
 
     public override void Dispose()
     {
+        _uncached.Dispose();
         for (int i = 0; i < _maps.Length; i++)
         {
             if (_bases[i] != null)

@@ -34,6 +34,13 @@ internal abstract class RowReader : IDisposable
     /// <summary>Reads rows [row, row + rows) of shard <paramref name="shard"/> into <paramref name="destination"/> (output layout).</summary>
     public abstract void Read(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch);
 
+    /// <summary>
+    /// Reads like <see cref="Read"/> when the data is probably not in the page cache. The memory-map reader then
+    /// uses one positional read instead of a page fault per 4 KiB page, each a separate synchronous disk read.
+    /// </summary>
+    public virtual void ReadUncached(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch) =>
+        Read(shard, row, rows, destination, scratch);
+
     /// <summary>Tells the kernel these rows will be read soon.</summary>
     public abstract void WillNeed(int shard, long row, int rows);
 
