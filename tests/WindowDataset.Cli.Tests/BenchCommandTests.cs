@@ -72,6 +72,26 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_StartsOut_WritesTheWindowsEveryMethodReads()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("a.npy");
+        SyntheticData.WriteNpy(path, 300, 4, signal: SignalKind.Random);
+        string starts = dir.File("starts.txt");
+
+        CliResult result = Tool.Run("bench", path, "--window", "8", "--batch", "16", "--count", "50", "--seed", "3", "--baselines", "none", "--starts-out", starts, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        long[] written = [.. File.ReadAllLines(starts).Where(l => l.Length > 0).Select(long.Parse)];
+        using var loader = new WindowLoader(new WindowLoaderOptions
+        {
+            Source = SourceOptions.FromPaths(path), Window = 8, BatchSize = 16, WindowsPerEpoch = 50, Seed = 3,
+        });
+        long[] expected = [.. Enumerable.Range(0, (int)loader.BatchesPerEpoch).SelectMany(b => loader.GetStarts(0, b))];
+        Assert.Equal(expected, written);
+    }
+
+    [Fact]
     public void Bench_Human_PrintsTable()
     {
         using var dir = new TempDirectory();

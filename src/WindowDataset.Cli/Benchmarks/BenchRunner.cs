@@ -34,6 +34,10 @@ internal sealed class BenchRunner
             {
                 options.Io = io;
                 BenchConfiguration configuration = Describe(options, io, cold);
+                if (_settings.StartsOut is { } startsOut)
+                {
+                    Commands.StartsFile.Write(startsOut, configuration.Plan.Starts);
+                }
                 var runs = new List<RunResult>();
                 int methods = 1 + BitCount(_settings.Baselines);
                 using (ProgressBar bar = _context.Progress($"bench io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")}"))

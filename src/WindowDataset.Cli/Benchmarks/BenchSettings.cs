@@ -19,4 +19,7 @@ internal sealed class BenchSettings
     public BaselineSet Baselines { get; init; } = BaselineSet.All;
 
     public bool Json { get; init; }
+
+    /// <summary>Where to write the starts the methods read (one per line), or null.</summary>
+    public string? StartsOut { get; init; }
 }

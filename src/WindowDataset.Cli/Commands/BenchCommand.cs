@@ -14,7 +14,7 @@ internal sealed class BenchCommand : ICommand
 
     public string Name => "bench";
 
-    public string Usage => "windowds bench <path>... [--config FILE] --window 16 --batch 64 --workers N --count K [--io mmap|pread|both] [--cache warm|cold|both] [--dtype float32] [--step-ms X] [--page-cache default|drop] [--memory-budget 1GiB] [--repeat R] [--baselines LIST] [--json]";
+    public string Usage => "windowds bench <path>... [--config FILE] --window 16 --batch 64 --workers N --count K [--io mmap|pread|both] [--cache warm|cold|both] [--dtype float32] [--step-ms X] [--page-cache default|drop] [--memory-budget 1GiB] [--repeat R] [--baselines LIST] [--starts-out FILE] [--json]";
 
     public string Summary => "Measures the loader against baselines on the same windows (loader.GetStarts): one pread per window (1 thread and N threads), mmap + MADV_WILLNEED 8 windows ahead, and a memory-to-memory copy of the same bytes. cold evicts the files (POSIX_FADV_DONTNEED, checked with mincore) before each method. Reports windows/s, GB/s, ratios, data wait share, first-batch latency, peak RSS / private memory and page-cache growth; --json: one object per line per configuration.";
 
@@ -35,6 +35,7 @@ internal sealed class BenchCommand : ICommand
         OptionSpec.Value("--memory-budget", "SIZE", "loader memory budget (default 1GiB)"),
         OptionSpec.Value("--repeat", "R", "runs per configuration; the median is reported (default 1)"),
         OptionSpec.Value("--baselines", "LIST", "comma-separated: pread,pread-mt,madvise,memcpy (default all) or none"),
+        OptionSpec.Value("--starts-out", "FILE", "writes the starts every method reads, one per line (to time other tools, e.g. bench/python/baselines.py, on the same windows)"),
         OptionSpec.Flag("--json", "one JSON object per line per configuration"),
     ];
 
@@ -108,6 +109,7 @@ internal sealed class BenchCommand : ICommand
             StepSpin = stepMode == "spin",
             Baselines = baselines,
             Json = args.Has("--json"),
+            StartsOut = args.GetString("--starts-out"),
         };
         if (settings.CacheModes.Contains(true) && !OperatingSystem.IsLinux())
         {
