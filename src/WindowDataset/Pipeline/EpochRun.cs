@@ -117,7 +117,7 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
-        return Deliver(task);
+        return Deliver(task, token);
     }
 
     /// <summary>Awaits the next batch in order; null at the end of the epoch.</summary>
@@ -158,7 +158,7 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
-        return Deliver(task);
+        return Deliver(task, token);
     }
 
     /// <summary>Stops the workers (within the time one window read takes), waits for them, and returns every slot to the pool.</summary>
@@ -201,13 +201,13 @@ internal sealed class EpochRun : IDisposable
         _stop.Dispose();
     }
 
-    private BatchSlot Deliver(Task<BatchSlot> task)
+    private BatchSlot Deliver(Task<BatchSlot> task, CancellationToken token)
     {
         // A cancelled run keeps the taken batch in _taken: Dispose returns its slot once the workers have stopped.
-        _stop.Token.ThrowIfCancellationRequested();
+        token.ThrowIfCancellationRequested();
         if (Interlocked.CompareExchange(ref _taken, null, task) != task)
         {
-            throw new OperationCanceledException(_stop.Token); // disposed concurrently: Dispose owns the slot now
+            throw new OperationCanceledException(token); // disposed concurrently: Dispose owns the slot now
         }
 
         BatchSlot slot = task.GetAwaiter().GetResult(); // rethrows a worker's exception (the worker returned its slot)
@@ -252,7 +252,7 @@ internal sealed class EpochRun : IDisposable
                 TaskCompletionSource<BatchSlot> completion;
                 lock (_claim)
                 {
-                    if (_stopped || _next >= _end)
+                    if (_stopped || token.IsCancellationRequested || _next >= _end)
                     {
                         _pool.Return(slot);
                         return;
@@ -292,20 +292,22 @@ internal sealed class EpochRun : IDisposable
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
-                    _pool.Return(slot);
+                    // Other workers see the cancelled token before claiming, so this slot cannot refill the channel.
                     completion.TrySetCanceled(token);
+                    _pool.Return(slot);
                     return;
                 }
                 catch (Exception ex)
                 {
-                    _pool.Return(slot);
-                    completion.TrySetException(ex);
+                    // Stop claiming before the slot goes back: a new claim would find the channel full.
                     lock (_claim)
                     {
                         _stopped = true;
                         _ready.Writer.TryComplete(ex);
                     }
 
+                    completion.TrySetException(ex);
+                    _pool.Return(slot);
                     return;
                 }
             }
