@@ -14,7 +14,28 @@ internal sealed class PreadRowReader : RowReader
         }
     }
 
+    /// <summary>Converted reads go through scratch in pieces of about this many bytes, so each piece is converted while it is still in the CPU cache.</summary>
+    private const int ConvertChunkBytes = 64 << 10;
+
     public override void Read(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch)
+    {
+        if (!Direct && rows * Source.RowBytes > ConvertChunkBytes)
+        {
+            int chunkRows = (int)Math.Max(1, ConvertChunkBytes / Source.RowBytes);
+            int outRow = (int)OutputRowBytes;
+            for (int done = 0; done < rows; done += chunkRows)
+            {
+                int n = Math.Min(chunkRows, rows - done);
+                ReadRun(shard, row + done, n, destination.Slice(done * outRow, n * outRow), scratch);
+            }
+
+            return;
+        }
+
+        ReadRun(shard, row, rows, destination, scratch);
+    }
+
+    private void ReadRun(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch)
     {
         ShardFile file = Source.Shards[shard];
         long offset = file.DataOffset + (row * Source.RowBytes);

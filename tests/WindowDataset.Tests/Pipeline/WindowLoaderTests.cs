@@ -37,6 +37,33 @@ public sealed class WindowLoaderTests : IDisposable
         Assert.Equal(loader.BatchesPerEpoch, expectedBatch);
     }
 
+    [Theory]
+    [InlineData(IoMode.Pread)]
+    [InlineData(IoMode.Mmap)]
+    public void ReadEpoch_WideRowsToFloat32_ConvertedInPiecesEqualSource(IoMode io)
+    {
+        // 16 rows x 1000 float64 = 128 KB per window: converted reads go through scratch in 64 KB pieces.
+        string path = TestArrays.WriteNpy(_dir.File("wide.npy"), 120, 1000);
+        WindowLoaderOptions options = TestArrays.Options(path, window: 16, batch: 4);
+        options.Io = io;
+        options.OutputType = ElementType.Float32;
+        options.MemoryBudget = 16L << 20;
+        using var loader = new WindowLoader(options);
+        int checkedWindows = 0;
+        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        {
+            Span<float> data = batch.GetData<float>();
+            for (int i = 0; i < batch.Count; i++)
+            {
+                float[] expected = Array.ConvertAll(TestArrays.ExpectedWindow(batch.Starts[i], 16, 1000), v => (float)v);
+                Assert.Equal(expected, data.Slice(i * 16000, 16000).ToArray());
+                checkedWindows++;
+            }
+        }
+
+        Assert.Equal(120 - 16 + 1, checkedWindows);
+    }
+
     [Fact]
     public void ReadEpoch_DifferentWorkerCounts_IdenticalStream()
     {
