@@ -1,5 +1,4 @@
 using TrainingSample.Torch;
-using WindowDataset.TorchSharp.Tests.Infrastructure;
 
 namespace WindowDataset.TorchSharp.Tests;
 

@@ -73,7 +73,7 @@ internal static class Hdf5Converter
                     dataset.Read(chunk, selection, null, [(ulong)chunk.Length]);
                     if (bigEndian)
                     {
-                        ByteOrder.Swap(chunk, size);
+                        WindowDataset.Conversion.ElementConverter.SwapInPlace(chunk, size);
                     }
 
                     writer.Write(chunk);

@@ -45,7 +45,7 @@ internal static class RawConverter
 
                 if (bigEndian)
                 {
-                    ByteOrder.Swap(chunk, size);
+                    WindowDataset.Conversion.ElementConverter.SwapInPlace(chunk, size);
                 }
 
                 writer.Write(chunk);
