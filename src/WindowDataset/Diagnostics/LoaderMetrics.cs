@@ -25,6 +25,7 @@ internal sealed class LoaderMetrics
     private long _elapsedTicks;
     private long _consumerWaitTicks;
     private long _producerWaitTicks;
+    private long _runStart;
 
     public void Delivered(int windows, long bytes)
     {
@@ -48,14 +49,22 @@ internal sealed class LoaderMetrics
         s_producerWait.Add(stopwatchTicks / (double)Stopwatch.Frequency);
     }
 
-    public void Ran(long stopwatchTicks) => Interlocked.Add(ref _elapsedTicks, stopwatchTicks);
+    /// <summary>An enumeration started (its time counts in <see cref="Snapshot"/> while it runs).</summary>
+    public void RunStarted(long timestamp) => Interlocked.Exchange(ref _runStart, timestamp);
+
+    /// <summary>The enumeration that started at <paramref name="startTimestamp"/> ended.</summary>
+    public void RunEnded(long startTimestamp, long endTimestamp)
+    {
+        Interlocked.CompareExchange(ref _runStart, 0, startTimestamp);
+        Interlocked.Add(ref _elapsedTicks, endTimestamp - startTimestamp);
+    }
 
     public LoaderStatistics Snapshot() => new()
     {
         Batches = Interlocked.Read(ref _batches),
         Windows = Interlocked.Read(ref _windows),
         Bytes = Interlocked.Read(ref _bytes),
-        Elapsed = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _elapsedTicks)),
+        Elapsed = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _elapsedTicks) + (Interlocked.Read(ref _runStart) is long start and not 0 ? Stopwatch.GetTimestamp() - start : 0)),
         ConsumerWait = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _consumerWaitTicks)),
         ProducerWait = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _producerWaitTicks)),
     };

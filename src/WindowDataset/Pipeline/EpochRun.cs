@@ -55,6 +55,7 @@ internal sealed class EpochRun : IDisposable
         _ready = Channel.CreateBounded<Task<BatchSlot>>(new BoundedChannelOptions(pool.Capacity) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposing);
         _startTimestamp = Stopwatch.GetTimestamp();
+        metrics.RunStarted(_startTimestamp);
         if (_next >= _end)
         {
             _ready.Writer.TryComplete();
@@ -197,7 +198,7 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
-        _metrics.Ran(Stopwatch.GetTimestamp() - _startTimestamp);
+        _metrics.RunEnded(_startTimestamp, Stopwatch.GetTimestamp());
         _stop.Dispose();
     }
 

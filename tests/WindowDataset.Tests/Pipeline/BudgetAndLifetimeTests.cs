@@ -183,6 +183,21 @@ public sealed class BudgetAndLifetimeTests : IDisposable
     }
 
     [Fact]
+    public void GetStatistics_MidEpoch_CountsTheRunningEnumeration()
+    {
+        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 300, 3);
+        using var loader = new WindowLoader(TestArrays.Options(path, window: 4, batch: 4));
+        using IEnumerator<WindowBatch> e = loader.ReadEpoch(0).GetEnumerator();
+        Assert.True(e.MoveNext());
+        Assert.True(e.MoveNext());
+        Thread.Sleep(5);
+        LoaderStatistics mid = loader.GetStatistics();
+        Assert.Equal(2, mid.Batches);
+        Assert.True(mid.Elapsed >= TimeSpan.FromMilliseconds(5), $"elapsed {mid.Elapsed}");
+        Assert.True(mid.WindowsPerSecond > 0);
+    }
+
+    [Fact]
     public void Statistics_SlowConsumer_LowDataWaitShare()
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 300, 3);
