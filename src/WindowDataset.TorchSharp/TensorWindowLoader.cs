@@ -80,6 +80,18 @@ public sealed class TensorWindowLoader : IDisposable, IAsyncDisposable
     public IEnumerable<TensorBatch> ReadEpoch(long epoch, long startBatch = 0, CancellationToken cancellationToken = default) =>
         Wrap(Loader.ReadEpoch(epoch, startBatch, cancellationToken));
 
+    /// <summary>
+    /// The batches of <paramref name="epochs"/> consecutive epochs as one stream (each batch carries its
+    /// <see cref="TensorBatch.Epoch"/>): the workers keep running across epoch boundaries, so the first batches of
+    /// the next epoch are ready when an epoch ends. Same lifetime rule as <see cref="ReadEpoch"/>.
+    /// </summary>
+    public IEnumerable<TensorBatch> ReadEpochs(long firstEpoch, long epochs, long startBatch = 0, CancellationToken cancellationToken = default) =>
+        Wrap(Loader.ReadEpochs(firstEpoch, epochs, startBatch, cancellationToken));
+
+    /// <summary>Consecutive epochs as one stream, asynchronously (see <see cref="ReadEpochs"/>).</summary>
+    public IAsyncEnumerable<TensorBatch> ReadEpochsAsync(long firstEpoch, long epochs, long startBatch = 0, CancellationToken cancellationToken = default) =>
+        WrapAsync(Loader.ReadEpochsAsync(firstEpoch, epochs, startBatch, cancellationToken), cancellationToken);
+
     /// <summary>Continues from a saved <see cref="WindowLoader.Position"/>.</summary>
     public IEnumerable<TensorBatch> Resume(LoaderState state, CancellationToken cancellationToken = default) =>
         Wrap(Loader.Resume(state, cancellationToken));

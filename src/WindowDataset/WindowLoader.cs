@@ -228,7 +228,27 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public IEnumerable<WindowBatch> ReadEpoch(long epoch, long startBatch = 0, CancellationToken cancellationToken = default)
     {
         CheckRange(epoch, startBatch);
-        return Iterate(epoch, startBatch, BatchesPerEpoch, cancellationToken);
+        return Iterate(epoch, startBatch, BatchesPerEpoch - startBatch, cancellationToken);
+    }
+
+    /// <summary>
+    /// The batches of <paramref name="epochs"/> consecutive epochs as one stream, starting at batch
+    /// <paramref name="startBatch"/> of <paramref name="firstEpoch"/> (each batch carries its <see cref="WindowBatch.Epoch"/>).
+    /// The workers do not stop between epochs, so the first batches of the next epoch are ready when an epoch ends.
+    /// </summary>
+    public IEnumerable<WindowBatch> ReadEpochs(long firstEpoch, long epochs, long startBatch = 0, CancellationToken cancellationToken = default)
+    {
+        CheckRange(firstEpoch, startBatch);
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        return Iterate(firstEpoch, startBatch, Math.Max(0, (epochs * BatchesPerEpoch) - startBatch), cancellationToken);
+    }
+
+    /// <summary>The batches of consecutive epochs as one stream, asynchronously (see <see cref="ReadEpochs"/>).</summary>
+    public IAsyncEnumerable<WindowBatch> ReadEpochsAsync(long firstEpoch, long epochs, long startBatch = 0, CancellationToken cancellationToken = default)
+    {
+        CheckRange(firstEpoch, startBatch);
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        return IterateAsync(firstEpoch, startBatch, Math.Max(0, (epochs * BatchesPerEpoch) - startBatch), cancellationToken);
     }
 
     /// <summary>Batches [<paramref name="startBatch"/>, <paramref name="endBatch"/>) of one epoch, in order (for splitting an epoch between consumers).</summary>
@@ -237,7 +257,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         CheckRange(epoch, startBatch);
         ArgumentOutOfRangeException.ThrowIfLessThan(endBatch, startBatch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(endBatch, BatchesPerEpoch);
-        return Iterate(epoch, startBatch, endBatch, cancellationToken);
+        return Iterate(epoch, startBatch, endBatch - startBatch, cancellationToken);
     }
 
     /// <summary>Continues from a saved <see cref="Position"/>: the rest of its epoch.</summary>
@@ -248,7 +268,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public IAsyncEnumerable<WindowBatch> ReadEpochAsync(long epoch, long startBatch = 0, CancellationToken cancellationToken = default)
     {
         CheckRange(epoch, startBatch);
-        return IterateAsync(epoch, startBatch, BatchesPerEpoch, cancellationToken);
+        return IterateAsync(epoch, startBatch, BatchesPerEpoch - startBatch, cancellationToken);
     }
 
     /// <summary>Batches [<paramref name="startBatch"/>, <paramref name="endBatch"/>) of one epoch, asynchronously, in order.</summary>
@@ -257,7 +277,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         CheckRange(epoch, startBatch);
         ArgumentOutOfRangeException.ThrowIfLessThan(endBatch, startBatch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(endBatch, BatchesPerEpoch);
-        return IterateAsync(epoch, startBatch, endBatch, cancellationToken);
+        return IterateAsync(epoch, startBatch, endBatch - startBatch, cancellationToken);
     }
 
     /// <summary>The global start rows of one batch, without reading anything (a pure function of the options).</summary>
@@ -367,7 +387,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
     }
 
-    private EpochRun Start(long epoch, long startBatch, long endBatch, CancellationToken cancellationToken)
+    private EpochRun Start(long epoch, long startBatch, long count, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -378,7 +398,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             }
 
             _pool.EnsureAllocated();
-            var run = new EpochRun(_gatherer, _pool, _layout, _metrics, epoch, startBatch, endBatch, _workers, _readAhead, cancellationToken, _disposing.Token);
+            var run = new EpochRun(_gatherer, _pool, _layout, _metrics, epoch, startBatch, count, _workers, _readAhead, cancellationToken, _disposing.Token);
             _active = run;
             _position = new LoaderState(epoch, startBatch);
             return run;
@@ -411,9 +431,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     private Exception Translate(OperationCanceledException ex, CancellationToken userToken) =>
         _disposed && !userToken.IsCancellationRequested ? new ObjectDisposedException(nameof(WindowLoader), "The loader was disposed during the enumeration.") : ex;
 
-    private IEnumerable<WindowBatch> Iterate(long epoch, long startBatch, long endBatch, CancellationToken cancellationToken)
+    private IEnumerable<WindowBatch> Iterate(long epoch, long startBatch, long count, CancellationToken cancellationToken)
     {
-        EpochRun run = Start(epoch, startBatch, endBatch, cancellationToken);
+        EpochRun run = Start(epoch, startBatch, count, cancellationToken);
         WindowBatch? previous = null;
         try
         {
@@ -447,9 +467,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         }
     }
 
-    private async IAsyncEnumerable<WindowBatch> IterateAsync(long epoch, long startBatch, long endBatch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<WindowBatch> IterateAsync(long epoch, long startBatch, long count, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        EpochRun run = Start(epoch, startBatch, endBatch, cancellationToken);
+        EpochRun run = Start(epoch, startBatch, count, cancellationToken);
         WindowBatch? previous = null;
         try
         {

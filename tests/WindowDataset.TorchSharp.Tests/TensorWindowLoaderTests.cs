@@ -71,7 +71,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
     [Fact]
     public void ReadEpoch_ThousandBatchesInDisposeScopes_LiveTensorCountStaysFlat()
     {
-        long before = Tensor.TotalCount;
+        long before = SettledTensorCount();
         using (var loader = new TensorWindowLoader(Options(batchSize: 4)))
         {
             long? steady = null;
@@ -99,7 +99,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
             Assert.Equal(before + loader.Loader.BufferCount + 1, steady);
         }
 
-        Assert.Equal(before, Tensor.TotalCount);
+        Assert.Equal(before, SettledTensorCount());
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
     [Fact]
     public void Dispose_MidEpochWithABatchHeld_FreesEveryTensor()
     {
-        long before = Tensor.TotalCount;
+        long before = SettledTensorCount();
         var options = Options(batchSize: 8);
         options.Target = new TargetOptions { Kind = TargetKind.Next, Horizon = 2 };
         var loader = new TensorWindowLoader(options);
@@ -218,7 +218,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
 
         Assert.Throws<ObjectDisposedException>(() => held.Input);
         Assert.Equal(0, loader.Allocator.LiveBuffers);
-        Assert.Equal(before, Tensor.TotalCount);
+        Assert.Equal(before, SettledTensorCount());
     }
 
     [Fact]
@@ -257,4 +257,13 @@ public sealed class TensorWindowLoaderTests : IDisposable
         OutputType = outputType,
         MemoryBudget = 16L << 20,
     };
+
+    /// <summary>Live tensors once tensors that earlier tests left to the garbage collector are finalized.</summary>
+    private static long SettledTensorCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return Tensor.TotalCount;
+    }
 }

@@ -39,6 +39,9 @@ internal static class Trainer
             outputs *= d;
         }
 
+        // Everything the run creates (model, optimizer state, temporaries) is disposed with this scope; the loader's
+        // pool tensors are detached from scopes and stay with the loader.
+        using DisposeScope runScope = NewDisposeScope();
         random.manual_seed(settings.Seed);
         using var model = new ForecastModel(settings.Model, inner.Window, channels, settings.Hidden, outputs);
         model.to(loader.Device);
@@ -46,48 +49,66 @@ internal static class Trainer
         using optim.Optimizer optimizer = optim.Adam(model.parameters(), settings.LearningRate);
         ScalarType targetType = loader.DType;
         var reports = new List<EpochReport>(settings.Epochs);
-        for (int epoch = 0; epoch < settings.Epochs; epoch++)
+        // One stream over all epochs: the loader's workers keep going across epoch boundaries, so the first batches
+        // of the next epoch are ready when an epoch ends (an epoch-by-epoch loop would restart them every epoch).
+        double lossSum = 0;
+        long windows = 0;
+        long batches = 0;
+        long waitTicks = 0;
+        long epochStart = Stopwatch.GetTimestamp();
+        long epoch = 0;
+        void EndEpoch()
         {
-            model.train();
-            double lossSum = 0;
-            long windows = 0;
-            long batches = 0;
-            long waitTicks = 0;
-            long epochStart = Stopwatch.GetTimestamp();
-            using (IEnumerator<TensorBatch> batchesOfEpoch = loader.ReadEpoch(epoch, cancellationToken: cancellationToken).GetEnumerator())
-            {
-                while (true)
-                {
-                    long waitStart = Stopwatch.GetTimestamp();
-                    bool more = batchesOfEpoch.MoveNext();
-                    waitTicks += Stopwatch.GetTimestamp() - waitStart;
-                    if (!more)
-                    {
-                        break;
-                    }
-
-                    TensorBatch batch = batchesOfEpoch.Current;
-                    using (DisposeScope scope = NewDisposeScope())
-                    {
-                        Tensor target = batch.Target!.reshape(batch.Count, outputs).to_type(targetType);
-                        Tensor prediction = model.forward(batch.Input);
-                        Tensor loss = nn.functional.mse_loss(prediction, target);
-                        optimizer.zero_grad();
-                        loss.backward();
-                        optimizer.step();
-                        lossSum += loss.ToDouble() * batch.Count;
-                    }
-
-                    windows += batch.Count;
-                    batches++;
-                    onBatch?.Invoke(batches, loader.BatchesPerEpoch);
-                }
-            }
-
             double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
             var report = new EpochReport(epoch, windows > 0 ? lossSum / windows : double.NaN, windows, seconds, (double)waitTicks / Stopwatch.Frequency);
             reports.Add(report);
             onEpoch?.Invoke(report);
+            (lossSum, windows, batches, waitTicks, epochStart) = (0, 0, 0, 0, Stopwatch.GetTimestamp());
+        }
+
+        model.train();
+        using (IEnumerator<TensorBatch> stream = loader.ReadEpochs(0, settings.Epochs, cancellationToken: cancellationToken).GetEnumerator())
+        {
+            while (true)
+            {
+                long waitStart = Stopwatch.GetTimestamp();
+                bool more = stream.MoveNext();
+                long waited = Stopwatch.GetTimestamp() - waitStart;
+                if (!more)
+                {
+                    waitTicks += waited;
+                    break;
+                }
+
+                TensorBatch batch = stream.Current;
+                if (batch.Epoch != epoch)
+                {
+                    // The wait for the first batch of an epoch belongs to that epoch.
+                    EndEpoch();
+                    epoch = batch.Epoch;
+                }
+
+                waitTicks += waited;
+                using (DisposeScope scope = NewDisposeScope())
+                {
+                    Tensor target = batch.Target!.reshape(batch.Count, outputs).to_type(targetType);
+                    Tensor prediction = model.forward(batch.Input);
+                    Tensor loss = nn.functional.mse_loss(prediction, target);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.ToDouble() * batch.Count;
+                }
+
+                windows += batch.Count;
+                batches++;
+                onBatch?.Invoke(batches, loader.BatchesPerEpoch);
+            }
+        }
+
+        if (windows > 0)
+        {
+            EndEpoch();
         }
 
         return reports;

@@ -16,7 +16,9 @@ internal sealed class EpochRun : IDisposable
     private readonly BufferPool _pool;
     private readonly BatchLayout _layout;
     private readonly LoaderMetrics _metrics;
-    private readonly long _epoch;
+    private readonly long _firstEpoch;
+    private readonly long _firstBatch;
+    private readonly long _batchesPerEpoch;
     private readonly long _end;
     private readonly int _readAhead;
 
@@ -41,15 +43,19 @@ internal sealed class EpochRun : IDisposable
     private Task<BatchSlot>? _taken;
     private int _disposed;
 
-    public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long endBatch, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
+    public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long count, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
     {
         _gatherer = gatherer;
         _pool = pool;
         _layout = layout;
         _metrics = metrics;
-        _epoch = epoch;
-        _next = startBatch;
-        _end = endBatch;
+        // Batches are numbered 0.._end-1 in stream order; number k is batch (_firstBatch + k) mod P of epoch
+        // _firstEpoch + (_firstBatch + k) / P, so one run can cross epoch boundaries without stopping its workers.
+        _firstEpoch = epoch;
+        _firstBatch = startBatch;
+        _batchesPerEpoch = gatherer.Sampler.BatchesPerEpoch;
+        _next = 0;
+        _end = count;
         _readAhead = readAhead;
         _scratchBytes = gatherer.ScratchBytes;
         _ready = Channel.CreateBounded<Task<BatchSlot>>(new BoundedChannelOptions(pool.Capacity) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
@@ -68,7 +74,7 @@ internal sealed class EpochRun : IDisposable
         }
 
         // Read-ahead for the first batches, which no earlier worker announced.
-        HintRange(startBatch, Math.Min(_end, startBatch + readAhead));
+        HintRange(0, Math.Min(_end, readAhead));
         foreach (Thread t in _threads)
         {
             t.Start();
@@ -271,7 +277,8 @@ internal sealed class EpochRun : IDisposable
 
                 try
                 {
-                    _gatherer.Prepare(slot, _epoch, batch);
+                    (long epoch, long index) = Locate(batch);
+                    _gatherer.Prepare(slot, epoch, index);
                     if (cold && _readAhead > 0)
                     {
                         // Cold data: put this batch's windows in flight all at once (the disk needs queue depth; a
@@ -279,7 +286,8 @@ internal sealed class EpochRun : IDisposable
                         _gatherer.Hint(slot);
                         if (batch + _readAhead < _end)
                         {
-                            _gatherer.Hint(_epoch, batch + _readAhead, hintShards, hintRows, hintStarts);
+                            (long aheadEpoch, long aheadIndex) = Locate(batch + _readAhead);
+                            _gatherer.Hint(aheadEpoch, aheadIndex, hintShards, hintRows, hintStarts);
                         }
                     }
 
@@ -322,6 +330,13 @@ internal sealed class EpochRun : IDisposable
         }
     }
 
+    /// <summary>The (epoch, batch index) of stream position <paramref name="k"/>.</summary>
+    private (long Epoch, long Batch) Locate(long k)
+    {
+        long position = _firstBatch + k;
+        return (_firstEpoch + (position / _batchesPerEpoch), position % _batchesPerEpoch);
+    }
+
     private void HintRange(long from, long to)
     {
         if (from >= to)
@@ -334,7 +349,8 @@ internal sealed class EpochRun : IDisposable
         long[] starts = new long[_layout.BatchSize];
         for (long b = from; b < to; b++)
         {
-            _gatherer.Hint(_epoch, b, shards, rows, starts);
+            (long epoch, long index) = Locate(b);
+            _gatherer.Hint(epoch, index, shards, rows, starts);
         }
     }
 }

@@ -209,6 +209,44 @@ public sealed class SamplingTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadEpochs_SeveralEpochs_EqualsTheEpochsReadOneByOne()
+    {
+        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 150, 2);
+        WindowLoaderOptions options = TestArrays.Options(path, window: 5, batch: 16);
+        using var loader = new WindowLoader(options);
+        var separate = new List<(long Epoch, long Index, long[] Starts)>();
+        for (long epoch = 2; epoch < 5; epoch++)
+        {
+            separate.AddRange(loader.ReadEpoch(epoch).Select(b => (b.Epoch, b.Index, b.Starts.ToArray())));
+        }
+
+        var together = new List<(long Epoch, long Index, long[] Starts)>();
+        foreach (WindowBatch batch in loader.ReadEpochs(2, 3))
+        {
+            together.Add((batch.Epoch, batch.Index, batch.Starts.ToArray()));
+            Assert.Equal(TestArrays.ExpectedWindow(batch.Starts[0], 5, 2), batch.GetData<double>()[..10].ToArray());
+        }
+
+        Assert.Equal(separate.Count, together.Count);
+        for (int i = 0; i < separate.Count; i++)
+        {
+            Assert.Equal((separate[i].Epoch, separate[i].Index), (together[i].Epoch, together[i].Index));
+            Assert.Equal(separate[i].Starts, together[i].Starts);
+        }
+
+        Assert.Equal(new LoaderState(5, 0), loader.Position);
+
+        // From the middle of an epoch, asynchronously.
+        var resumed = new List<(long, long)>();
+        await foreach (WindowBatch batch in loader.ReadEpochsAsync(3, 2, startBatch: 4))
+        {
+            resumed.Add((batch.Epoch, batch.Index));
+        }
+
+        Assert.Equal(separate.Select(b => (b.Epoch, b.Index)).Where(b => b.Epoch == 4 || (b.Epoch == 3 && b.Index >= 4)), resumed);
+    }
+
+    [Fact]
     public void ReadEpoch_DropLast_OmitsShortBatch()
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 50, 1);
