@@ -87,6 +87,7 @@ public sealed class WindowDataView : IDataView
 
         bool hasLabel = probe.TargetItemShape is not null;
         int labelElements = 0;
+        int? labelIndex = options.LabelIndex;
         if (hasLabel)
         {
             PrimitiveDataViewType labelItem = ColumnTypes.For(probe.TargetElementType) ?? throw NoColumnType(probe.TargetElementType, "the Label column");
@@ -97,7 +98,9 @@ public sealed class WindowDataView : IDataView
                 labelElements *= d;
             }
 
-            if (options.LabelIndex is { } index)
+            // A 1-D labels file (N,) gives a scalar label, like LabelIndex = 0.
+            labelIndex ??= labelDims.Length == 0 ? 0 : null;
+            if (labelIndex is { } index)
             {
                 if (index < 0 || index >= labelElements)
                 {
@@ -129,7 +132,7 @@ public sealed class WindowDataView : IDataView
             hasLabel,
             probe.TargetElementType,
             labelElements,
-            options.LabelIndex);
+            labelIndex);
 
         // Scratch for type conversion is at most one window (or target) of source rows per worker.
         int span = Math.Max(probe.Window, loader.Target is { Kind: TargetKind.Next } t ? t.Horizon : 1);

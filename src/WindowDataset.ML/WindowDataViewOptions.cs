@@ -25,7 +25,7 @@ public sealed class WindowDataViewOptions
     /// targets or like one row of the labels array for file targets. Set: <c>Label</c> is a scalar, element
     /// <c>LabelIndex</c> of the flattened target (for a next-row target with horizon 1 that is channel
     /// <c>LabelIndex</c> of the row after the window; for horizon H, channel c of the H-th row is
-    /// <c>(H - 1) * rowElements + c</c>). Requires a target.
+    /// <c>(H - 1) * rowElements + c</c>). Requires a target. A 1-D labels file (N,) always gives a scalar label.
     /// </summary>
     public int? LabelIndex { get; set; }
 }

@@ -93,7 +93,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
                 }
 
                 labelRows = _labels.TotalRows;
-                targetShape = [.. _labels.RowShape];
+                targetShape = [.. _labels.ItemShape]; // (N,) labels give (B,) targets
                 targetBytes = _labels.RowElements * ElementTypeInfo.SizeOf(targetType);
                 _labelReader = RowReader.Create(_labels, targetType, options.Io, options.PageCache);
             }

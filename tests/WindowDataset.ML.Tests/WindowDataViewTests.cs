@@ -134,6 +134,21 @@ public sealed class WindowDataViewTests
     }
 
     [Fact]
+    public void Schema_OneDimensionalLabelsWithoutLabelIndex_ScalarLabel()
+    {
+        using var dir = new TempDirectory();
+        string path = TestArrays.WriteNpy(dir.File("a.npy"), Rows, Cols);
+        string labels = TestArrays.WriteLabels(dir.File("y.npy"), Rows);
+        WindowDataViewOptions options = ViewOptions.Create(path, nextTarget: false);
+        options.Loader.Target = new TargetOptions { Kind = TargetKind.File, Source = SourceOptions.FromPaths(labels) };
+        var view = new WindowDataView(options);
+
+        Assert.Equal(NumberDataViewType.Single, view.Schema["Label"].Type);
+        List<Row> rows = [.. new MLContext(1).Data.CreateEnumerable<Row>(view, reuseRowObject: false)];
+        Assert.All(rows, r => Assert.Equal((float)((r.Start + W - 1) * 0.5), r.Label));
+    }
+
+    [Fact]
     public void GetGetter_RepeatedRows_ReuseTheCallersBuffer()
     {
         using var dir = new TempDirectory();

@@ -180,8 +180,8 @@ public sealed class TensorWindowLoaderTests : IDisposable
         int width = k ?? 1;
         foreach (TensorBatch batch in loader.ReadEpoch(0))
         {
-            // The core gives 1-D labels (N,) the row shape [1], so their targets are (B, 1).
-            Assert.Equal([batch.Count, width], batch.Target!.shape);
+            // Labels (N,) give targets (B,); labels (N, K) give (B, K).
+            Assert.Equal(k is null ? [batch.Count] : [batch.Count, width], batch.Target!.shape);
             double[] target = ToDoubles(batch.Target);
             for (int i = 0; i < batch.Count; i++)
             {

@@ -12,9 +12,11 @@ internal sealed class ArraySource : IDisposable
     /// <summary>Rows wider than this are refused (the loader's batch buffers are addressed with 32-bit spans).</summary>
     internal const long MaxRowBytes = 1L << 28;
 
-    private ArraySource(ShardFile[] shards, ElementType type, bool bigEndian, int[] rowShape)
+    private ArraySource(ShardFile[] shards, ElementType type, bool bigEndian, int[] itemShape)
     {
         Shards = shards;
+        ItemShape = itemShape;
+        int[] rowShape = itemShape.Length == 0 ? [1] : itemShape;
         ElementType = type;
         BigEndian = bigEndian;
         RowShape = rowShape;
@@ -42,6 +44,9 @@ internal sealed class ArraySource : IDisposable
     public bool BigEndian { get; }
 
     public int[] RowShape { get; }
+
+    /// <summary>The file's own trailing axes: empty for a 1-D array (whose <see cref="RowShape"/> is (1,)).</summary>
+    public int[] ItemShape { get; }
 
     public long RowElements { get; }
 
@@ -248,7 +253,7 @@ internal sealed class ArraySource : IDisposable
             throw new ArgumentException($"{path}: source.dtype: expected one of float64 float32 float16 int64 int32 int16 int8 uint64 uint32 uint16 uint8 bool or a numpy code ('<f8', '>i4'); found '{options.DType}'.", nameof(options));
         }
 
-        int[] rowShape = options.RowShape is { Count: > 0 } rs ? [.. rs] : [1];
+        int[] rowShape = options.RowShape is { Count: > 0 } rs ? [.. rs] : [];
         foreach (int d in rowShape)
         {
             if (d <= 0)
@@ -326,7 +331,7 @@ internal sealed class ArraySource : IDisposable
             shape[i] = (int)dims[i];
         }
 
-        return shape.Length == 0 ? [1] : shape;
+        return shape;
     }
 
     private static long RowBytesOf(string path, int[] rowShape, ElementType type)

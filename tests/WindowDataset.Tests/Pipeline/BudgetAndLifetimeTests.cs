@@ -183,6 +183,39 @@ public sealed class BudgetAndLifetimeTests : IDisposable
     }
 
     [Fact]
+    public void ReadEpoch_OneDimensionalLabels_TargetsShapedBatchOnly()
+    {
+        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 60, 3);
+        string labels = _dir.File("y.npy");
+        using (var writer = new NpyWriter(labels, ElementType.Int32, [60]))
+        {
+            for (int r = 0; r < 60; r++)
+            {
+                writer.Write<int>([r * 7]);
+            }
+
+            writer.Complete();
+        }
+
+        WindowLoaderOptions options = TestArrays.Options(path, window: 4, batch: 8);
+        options.Target = new TargetOptions { Kind = TargetKind.File, Source = SourceOptions.FromPaths(labels), Offset = 1 };
+        using var loader = new WindowLoader(options);
+        Assert.Empty(loader.TargetItemShape!);
+        Assert.Equal(ElementType.Int32, loader.TargetElementType);
+        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        {
+            Assert.Equal([(long)batch.Count], batch.TargetShape!);
+            Span<int> y = batch.GetTargetData<int>();
+            for (int i = 0; i < batch.Count; i++)
+            {
+                Assert.Equal((int)(batch.Starts[i] + 4 - 1 + 1) * 7, y[i]);
+            }
+        }
+
+        Assert.Equal(60 - 4 + 1 - 1, loader.ValidStarts); // the last window's label row would be past the end
+    }
+
+    [Fact]
     public void GetStatistics_MidEpoch_CountsTheRunningEnumeration()
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 300, 3);

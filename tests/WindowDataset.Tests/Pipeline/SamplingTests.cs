@@ -138,30 +138,6 @@ public sealed class SamplingTests : IDisposable
     }
 
     [Fact]
-    public void Options_RankFromEnvironment_UsedWhenNotSet()
-    {
-        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 100, 1);
-        string? oldRank = Environment.GetEnvironmentVariable("RANK");
-        string? oldWorld = Environment.GetEnvironmentVariable("WORLD_SIZE");
-        try
-        {
-            Environment.SetEnvironmentVariable("RANK", "1");
-            Environment.SetEnvironmentVariable("WORLD_SIZE", "2");
-            using var loader = new WindowLoader(TestArrays.Options(path));
-            Assert.Equal(1, loader.Rank);
-            Assert.Equal(2, loader.WorldSize);
-            Environment.SetEnvironmentVariable("RANK", "two");
-            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new WindowLoader(TestArrays.Options(path)));
-            Assert.Contains("RANK", ex.Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("RANK", oldRank);
-            Environment.SetEnvironmentVariable("WORLD_SIZE", oldWorld);
-        }
-    }
-
-    [Fact]
     public void Resume_FromSavedPosition_EqualsUninterruptedRun()
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 400, 2);
