@@ -45,7 +45,7 @@ public sealed class WindowDataViewCursorSetTests
         Assert.Equal(serial.Select(r => r.Start), merged.Select(r => r.Start));
         Assert.Equal(serial.Select(r => r.Id), merged.Select(r => r.Id));
         Assert.Equal(Enumerable.Range(0, serial.Count).Select(i => (ulong)i), merged.Select(r => r.Id).Order());
-        Assert.All(merged, r => Assert.Equal(TestArrays.Window(r.Start, 4, 5), r.Features));
+        Assert.All(merged, r => Assert.Equal(ViewArrays.Window(r.Start, 4, 5), r.Features));
     }
 
     [Fact]

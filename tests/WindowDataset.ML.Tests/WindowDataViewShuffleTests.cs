@@ -24,7 +24,7 @@ public sealed class WindowDataViewShuffleTests
         Assert.NotEqual(plain.Select(r => r.Start), first.Select(r => r.Start));
         Assert.Equal(plain.Select(r => r.Start).Order(), first.Select(r => r.Start).Order()); // same multiset
         Assert.All(first, r => Assert.Equal(plain[(int)r.Id].Start, r.Start)); // ids name the unshuffled row
-        Assert.All(first, r => Assert.Equal(TestArrays.Window(r.Start, 4, 5), r.Features));
+        Assert.All(first, r => Assert.Equal(ViewArrays.Window(r.Start, 4, 5), r.Features));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class WindowDataViewTests
         for (int i = 0; i < rows.Count; i++)
         {
             Assert.Equal(i, rows[i].Start);
-            Assert.Equal(TestArrays.Window(i, W, Cols), rows[i].Features);
+            Assert.Equal(ViewArrays.Window(i, W, Cols), rows[i].Features);
             Assert.Equal((float)TestArrays.Value(i + W, 2), rows[i].Label);
         }
     }
@@ -47,7 +47,7 @@ public sealed class WindowDataViewTests
         Assert.NotEqual(rows.Select(r => r.Start).Order(), rows.Select(r => r.Start));
         foreach (Row row in rows)
         {
-            Assert.Equal(TestArrays.Window(row.Start, W, Cols), row.Features);
+            Assert.Equal(ViewArrays.Window(row.Start, W, Cols), row.Features);
             Assert.Equal((float)TestArrays.Value(row.Start + W, 2), row.Label);
         }
     }
@@ -121,7 +121,7 @@ public sealed class WindowDataViewTests
     {
         using var dir = new TempDirectory();
         string path = TestArrays.WriteNpy(dir.File("a.npy"), Rows, Cols);
-        string labels = TestArrays.WriteLabels(dir.File("y.npy"), Rows);
+        string labels = ViewArrays.WriteLabels(dir.File("y.npy"), Rows);
         WindowDataViewOptions options = ViewOptions.Create(path, nextTarget: false);
         options.Loader.Target = new TargetOptions { Kind = TargetKind.File, Source = SourceOptions.FromPaths(labels) };
         options.LabelIndex = 0;
@@ -138,7 +138,7 @@ public sealed class WindowDataViewTests
     {
         using var dir = new TempDirectory();
         string path = TestArrays.WriteNpy(dir.File("a.npy"), Rows, Cols);
-        string labels = TestArrays.WriteLabels(dir.File("y.npy"), Rows);
+        string labels = ViewArrays.WriteLabels(dir.File("y.npy"), Rows);
         WindowDataViewOptions options = ViewOptions.Create(path, nextTarget: false);
         options.Loader.Target = new TargetOptions { Kind = TargetKind.File, Source = SourceOptions.FromPaths(labels) };
         var view = new WindowDataView(options);
@@ -231,7 +231,7 @@ public sealed class WindowDataViewTests
 
         List<CursorRow> rows = ViewReader.Read(view, features: true);
         Assert.Equal(Rows - W, rows.Count);
-        Assert.Equal(TestArrays.Window(7, W, Cols), rows[7].Features);
+        Assert.Equal(ViewArrays.Window(7, W, Cols), rows[7].Features);
     }
 
     [Fact]

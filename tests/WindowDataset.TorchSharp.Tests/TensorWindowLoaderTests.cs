@@ -173,7 +173,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
     [InlineData(3, 2)]
     public void ReadEpoch_FileTarget_TargetIsTheLabelAtTheLastRowPlusOffset(int? k, long offset)
     {
-        string labels = TestArrays.WriteLabels(_dir.File("labels.npy"), Rows, k);
+        string labels = LabelArrays.WriteLabels(_dir.File("labels.npy"), Rows, k);
         WindowLoaderOptions options = Options(batchSize: 16);
         options.Target = new TargetOptions { Kind = TargetKind.File, Source = SourceOptions.FromPaths(labels), Offset = offset };
         using var loader = new TensorWindowLoader(options);
@@ -188,7 +188,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
                 long labelRow = batch.Starts[i] + Window - 1 + offset;
                 for (int j = 0; j < width; j++)
                 {
-                    Assert.Equal(TestArrays.Label(labelRow, j), target[(i * width) + j]);
+                    Assert.Equal(LabelArrays.Label(labelRow, j), target[(i * width) + j]);
                 }
             }
         }

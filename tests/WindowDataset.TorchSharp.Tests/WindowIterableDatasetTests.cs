@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
-using WindowDataset.TorchSharp.Tests.Infrastructure;
 using static TorchSharp.torch;
 
 namespace WindowDataset.TorchSharp.Tests;
