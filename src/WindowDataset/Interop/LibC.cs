@@ -6,12 +6,10 @@ namespace WindowDataset.Interop;
 /// <summary>The few libc calls the loader uses for access hints (Linux); every call is best effort.</summary>
 internal static unsafe partial class LibC
 {
-    public const int MadvNormal = 0;
     public const int MadvRandom = 1;
     public const int MadvWillNeed = 3;
     public const int MadvDontNeed = 4;
     public const int MadvHugePage = 14;
-    public const int FadvNormal = 0;
     public const int FadvRandom = 1;
     public const int FadvWillNeed = 3;
     public const int FadvDontNeed = 4;
