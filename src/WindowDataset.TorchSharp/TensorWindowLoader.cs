@@ -13,7 +13,7 @@ namespace WindowDataset.TorchSharp;
 /// using var loader = new TensorWindowLoader(WindowLoaderOptions.LoadFile("loader.json"));
 /// for (int epoch = 0; epoch &lt; 10; epoch++)
 /// {
-///     foreach (TensorBatch batch in loader.ReadEpoch(epoch))
+///     foreach (TensorBatch batch in loader.Read(ReadRange.ForEpoch(epoch)))
 ///     {
 ///         using var scope = torch.NewDisposeScope(); // frees the step's temporaries, never the batch
 ///         Tensor loss = loss_fn(model.forward(batch.Input), batch.Target!);
@@ -72,33 +72,19 @@ public sealed class TensorWindowLoader : IDisposable, IAsyncDisposable
     internal TensorBatchAllocator Allocator { get; }
 
     /// <summary>
-    /// The batches of one epoch, in order. Each batch (and its tensors) is disposed when the next is requested or
-    /// the enumeration ends. The order is a pure function of the options' seed and <paramref name="epoch"/>, so each
-    /// epoch is reshuffled reproducibly.
+    /// The batches of <paramref name="range"/>, in order, as one stream (each batch carries its
+    /// <see cref="TensorBatch.Epoch"/>; the workers keep running across epoch boundaries). Each batch (and its
+    /// tensors) is disposed when the next is requested or the enumeration ends. The order is a pure function of the
+    /// options and the range, so each epoch is reshuffled reproducibly.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past <see cref="BatchesPerEpoch"/>.</exception>
     /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
-    public IEnumerable<TensorBatch> ReadEpoch(long epoch, long startBatch = 0, CancellationToken cancellationToken = default) =>
-        Wrap(Loader.ReadEpoch(epoch, startBatch, cancellationToken));
+    public IEnumerable<TensorBatch> Read(ReadRange range, CancellationToken cancellationToken = default) =>
+        Wrap(Loader.Read(range, cancellationToken));
 
-    /// <summary>
-    /// The batches of <paramref name="epochs"/> consecutive epochs as one stream (each batch carries its
-    /// <see cref="TensorBatch.Epoch"/>): the workers keep running across epoch boundaries, so the first batches of
-    /// the next epoch are ready when an epoch ends. Same lifetime rule as <see cref="ReadEpoch"/>.
-    /// </summary>
-    public IEnumerable<TensorBatch> ReadEpochs(long firstEpoch, long epochs, long startBatch = 0, CancellationToken cancellationToken = default) =>
-        Wrap(Loader.ReadEpochs(firstEpoch, epochs, startBatch, cancellationToken));
-
-    /// <summary>Consecutive epochs as one stream, asynchronously (see <see cref="ReadEpochs"/>).</summary>
-    public IAsyncEnumerable<TensorBatch> ReadEpochsAsync(long firstEpoch, long epochs, long startBatch = 0, CancellationToken cancellationToken = default) =>
-        WrapAsync(Loader.ReadEpochsAsync(firstEpoch, epochs, startBatch, cancellationToken), cancellationToken);
-
-    /// <summary>Continues from a saved <see cref="WindowLoader.Position"/>.</summary>
-    public IEnumerable<TensorBatch> Resume(LoaderState state, CancellationToken cancellationToken = default) =>
-        Wrap(Loader.Resume(state, cancellationToken));
-
-    /// <summary>The batches of one epoch, asynchronously, in order; same lifetime rule as <see cref="ReadEpoch"/>.</summary>
-    public IAsyncEnumerable<TensorBatch> ReadEpochAsync(long epoch, long startBatch = 0, CancellationToken cancellationToken = default) =>
-        WrapAsync(Loader.ReadEpochAsync(epoch, startBatch, cancellationToken), cancellationToken);
+    /// <summary>The batches of <paramref name="range"/>, asynchronously (see <see cref="Read"/>).</summary>
+    public IAsyncEnumerable<TensorBatch> ReadAsync(ReadRange range, CancellationToken cancellationToken = default) =>
+        WrapAsync(Loader.ReadAsync(range, cancellationToken), cancellationToken);
 
     /// <summary>Counters since creation: windows per second, time the consumer waited for data, ...</summary>
     public LoaderStatistics GetStatistics() => Loader.GetStatistics();

@@ -36,7 +36,7 @@ public sealed class WindowDataLoader : IEnumerable<IList<Tensor>>, IDisposable
 
     private IEnumerable<IList<Tensor>> Run(long epoch)
     {
-        foreach (TensorBatch batch in Loader.ReadEpoch(epoch))
+        foreach (TensorBatch batch in Loader.Read(ReadRange.ForEpoch(epoch)))
         {
             Tensor? target = batch.Target;
             yield return target is null ? [batch.Input] : [batch.Input, target];

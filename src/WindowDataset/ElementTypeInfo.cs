@@ -19,6 +19,19 @@ public static class ElementTypeInfo
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown element type."),
     };
 
+    /// <summary>Reverses the byte order of every element of <paramref name="type"/> in <paramref name="data"/> (big- to little-endian and back).</summary>
+    /// <exception cref="ArgumentException">The length of <paramref name="data"/> is not a multiple of the element size.</exception>
+    public static void ReverseEndianness(Span<byte> data, ElementType type)
+    {
+        int size = SizeOf(type);
+        if (data.Length % size != 0)
+        {
+            throw new ArgumentException($"data: expected a multiple of {size} bytes ({Name(type)}); found {data.Length}.", nameof(data));
+        }
+
+        Conversion.ElementConverter.SwapInPlace(data, size);
+    }
+
     /// <summary>The numpy name (<c>float64</c>, <c>uint8</c>, <c>bool</c>...).</summary>
     public static string Name(ElementType type) => s_names[Index(type)];
 

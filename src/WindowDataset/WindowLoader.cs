@@ -16,7 +16,7 @@ namespace WindowDataset;
 /// <example>
 /// <code>
 /// using var loader = new WindowLoader(new WindowLoaderOptions { Source = SourceOptions.FromPaths("A.npy"), Window = 16, BatchSize = 64 });
-/// foreach (WindowBatch batch in loader.ReadEpoch(epoch: 0))
+/// foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
 /// {
 ///     Span&lt;double&gt; x = batch.GetData&lt;double&gt;(); // (64, 16, 2000), C order
 /// }
@@ -223,61 +223,26 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
 
     internal BufferPool Pool => _pool;
 
-    /// <summary>The batches of one epoch, in order, starting at batch <paramref name="startBatch"/>. The previous batch is disposed when the next is requested.</summary>
-    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
-    public IEnumerable<WindowBatch> ReadEpoch(long epoch, long startBatch = 0, CancellationToken cancellationToken = default)
-    {
-        CheckRange(epoch, startBatch);
-        return Iterate(epoch, startBatch, BatchesPerEpoch - startBatch, cancellationToken);
-    }
-
     /// <summary>
-    /// The batches of <paramref name="epochs"/> consecutive epochs as one stream, starting at batch
-    /// <paramref name="startBatch"/> of <paramref name="firstEpoch"/> (each batch carries its <see cref="WindowBatch.Epoch"/>).
-    /// The workers do not stop between epochs, so the first batches of the next epoch are ready when an epoch ends.
+    /// The batches of <paramref name="range"/>, in order, as one stream (each batch carries its
+    /// <see cref="WindowBatch.Epoch"/>; the workers do not stop between epochs). The previous batch is disposed when
+    /// the next is requested.
     /// </summary>
-    public IEnumerable<WindowBatch> ReadEpochs(long firstEpoch, long epochs, long startBatch = 0, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past <see cref="BatchesPerEpoch"/>.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
+    public IEnumerable<WindowBatch> Read(ReadRange range, CancellationToken cancellationToken = default)
     {
-        CheckRange(firstEpoch, startBatch);
-        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
-        return Iterate(firstEpoch, startBatch, Math.Max(0, (epochs * BatchesPerEpoch) - startBatch), cancellationToken);
+        long count = CountBatches(range);
+        return Iterate(range.Start.Epoch, range.Start.Batch, count, cancellationToken);
     }
 
-    /// <summary>The batches of consecutive epochs as one stream, asynchronously (see <see cref="ReadEpochs"/>).</summary>
-    public IAsyncEnumerable<WindowBatch> ReadEpochsAsync(long firstEpoch, long epochs, long startBatch = 0, CancellationToken cancellationToken = default)
+    /// <summary>The batches of <paramref name="range"/>, asynchronously (see <see cref="Read"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past <see cref="BatchesPerEpoch"/>.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
+    public IAsyncEnumerable<WindowBatch> ReadAsync(ReadRange range, CancellationToken cancellationToken = default)
     {
-        CheckRange(firstEpoch, startBatch);
-        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
-        return IterateAsync(firstEpoch, startBatch, Math.Max(0, (epochs * BatchesPerEpoch) - startBatch), cancellationToken);
-    }
-
-    /// <summary>Batches [<paramref name="startBatch"/>, <paramref name="endBatch"/>) of one epoch, in order (for splitting an epoch between consumers).</summary>
-    public IEnumerable<WindowBatch> ReadBatches(long epoch, long startBatch, long endBatch, CancellationToken cancellationToken = default)
-    {
-        CheckRange(epoch, startBatch);
-        ArgumentOutOfRangeException.ThrowIfLessThan(endBatch, startBatch);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(endBatch, BatchesPerEpoch);
-        return Iterate(epoch, startBatch, endBatch - startBatch, cancellationToken);
-    }
-
-    /// <summary>Continues from a saved <see cref="Position"/>: the rest of its epoch.</summary>
-    public IEnumerable<WindowBatch> Resume(LoaderState state, CancellationToken cancellationToken = default) =>
-        ReadEpoch(state.Epoch, state.Batch, cancellationToken);
-
-    /// <summary>The batches of one epoch, asynchronously, in order. The previous batch is disposed when the next is requested.</summary>
-    public IAsyncEnumerable<WindowBatch> ReadEpochAsync(long epoch, long startBatch = 0, CancellationToken cancellationToken = default)
-    {
-        CheckRange(epoch, startBatch);
-        return IterateAsync(epoch, startBatch, BatchesPerEpoch - startBatch, cancellationToken);
-    }
-
-    /// <summary>Batches [<paramref name="startBatch"/>, <paramref name="endBatch"/>) of one epoch, asynchronously, in order.</summary>
-    public IAsyncEnumerable<WindowBatch> ReadBatchesAsync(long epoch, long startBatch, long endBatch, CancellationToken cancellationToken = default)
-    {
-        CheckRange(epoch, startBatch);
-        ArgumentOutOfRangeException.ThrowIfLessThan(endBatch, startBatch);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(endBatch, BatchesPerEpoch);
-        return IterateAsync(epoch, startBatch, endBatch - startBatch, cancellationToken);
+        long count = CountBatches(range);
+        return IterateAsync(range.Start.Epoch, range.Start.Batch, count, cancellationToken);
     }
 
     /// <summary>The global start rows of one batch, without reading anything (a pure function of the options).</summary>
@@ -377,6 +342,18 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         }
 
         return memory;
+    }
+
+    private long CountBatches(ReadRange range)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long perEpoch = BatchesPerEpoch;
+        if (range.Start.Batch > perEpoch || range.End.Batch > perEpoch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(range), $"range: expected batch indexes <= {perEpoch} (batches per epoch); found {range}.");
+        }
+
+        return ((range.End.Epoch - range.Start.Epoch) * perEpoch) + range.End.Batch - range.Start.Batch;
     }
 
     private void CheckRange(long epoch, long startBatch)

@@ -27,7 +27,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
     {
         using var loader = new TensorWindowLoader(Options(batchSize: 7, outputType: type));
         int batches = 0;
-        foreach (TensorBatch batch in loader.ReadEpoch(0))
+        foreach (TensorBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Assert.Equal(type == ElementType.Float64 ? ScalarType.Float64 : ScalarType.Float32, batch.Input.dtype);
             Assert.Equal([batch.Count, Window, Cols], batch.Input.shape);
@@ -55,7 +55,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
     {
         using var loader = new TensorWindowLoader(Options(batchSize: 64)); // 496 windows: the last batch is short
         int batches = 0;
-        foreach (TensorBatch batch in loader.ReadEpoch(0))
+        foreach (TensorBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Assert.Equal(batch.Source.Pointer, TensorBatchMemory.DataPointer(batch.Input));
 
@@ -78,7 +78,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
             int batches = 0;
             for (long epoch = 0; batches < 1000; epoch++)
             {
-                foreach (TensorBatch batch in loader.ReadEpoch(epoch))
+                foreach (TensorBatch batch in loader.Read(ReadRange.ForEpoch(epoch)))
                 {
                     using (DisposeScope scope = NewDisposeScope())
                     {
@@ -106,7 +106,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
     public void ReadEpoch_FirstBatchInsideDisposeScope_PoolSurvivesTheScope()
     {
         using var loader = new TensorWindowLoader(Options(batchSize: 8));
-        using IEnumerator<TensorBatch> e = loader.ReadEpoch(0).GetEnumerator();
+        using IEnumerator<TensorBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
         using (DisposeScope scope = NewDisposeScope())
         {
             Assert.True(e.MoveNext()); // allocates the pool inside the scope
@@ -128,7 +128,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
     public void ReadEpoch_NextBatchRequested_PreviousBatchIsDisposed()
     {
         using var loader = new TensorWindowLoader(Options(batchSize: 8));
-        using IEnumerator<TensorBatch> e = loader.ReadEpoch(0).GetEnumerator();
+        using IEnumerator<TensorBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
         Assert.True(e.MoveNext());
         TensorBatch first = e.Current;
         Tensor input = first.Input;
@@ -147,7 +147,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
         options.Target = new TargetOptions { Kind = TargetKind.Next, Horizon = horizon };
         using var loader = new TensorWindowLoader(options);
         long maxStart = 0;
-        foreach (TensorBatch batch in loader.ReadEpoch(0))
+        foreach (TensorBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Assert.Equal([batch.Count, horizon, Cols], batch.Target!.shape);
             double[] target = ToDoubles(batch.Target);
@@ -178,7 +178,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
         options.Target = new TargetOptions { Kind = TargetKind.File, Source = SourceOptions.FromPaths(labels), Offset = offset };
         using var loader = new TensorWindowLoader(options);
         int width = k ?? 1;
-        foreach (TensorBatch batch in loader.ReadEpoch(0))
+        foreach (TensorBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             // Labels (N,) give targets (B,); labels (N, K) give (B, K).
             Assert.Equal(k is null ? [batch.Count] : [batch.Count, width], batch.Target!.shape);
@@ -202,7 +202,7 @@ public sealed class TensorWindowLoaderTests : IDisposable
         options.Target = new TargetOptions { Kind = TargetKind.Next, Horizon = 2 };
         var loader = new TensorWindowLoader(options);
         TensorBatch held;
-        using (IEnumerator<TensorBatch> e = loader.ReadEpoch(0).GetEnumerator())
+        using (IEnumerator<TensorBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator())
         {
             for (int i = 0; i < 3; i++)
             {
@@ -226,13 +226,13 @@ public sealed class TensorWindowLoaderTests : IDisposable
     {
         using var loader = new TensorWindowLoader(Options(batchSize: 32));
         var expected = new List<long>();
-        foreach (TensorBatch batch in loader.ReadEpoch(3))
+        foreach (TensorBatch batch in loader.Read(ReadRange.ForEpoch(3)))
         {
             expected.AddRange(batch.Starts.ToArray());
         }
 
         var actual = new List<long>();
-        await foreach (TensorBatch batch in loader.ReadEpochAsync(3))
+        await foreach (TensorBatch batch in loader.ReadAsync(ReadRange.ForEpoch(3)))
         {
             Assert.Equal(TestArrays.Value(batch.Starts[0], 0), batch.Input[0, 0, 0].ToDouble());
             actual.AddRange(batch.Starts.ToArray());

@@ -67,7 +67,7 @@ internal static class Trainer
         }
 
         model.train();
-        using (IEnumerator<TensorBatch> stream = loader.ReadEpochs(0, settings.Epochs, cancellationToken: cancellationToken).GetEnumerator())
+        using (IEnumerator<TensorBatch> stream = loader.Read(WindowDataset.ReadRange.ForEpochs(0, settings.Epochs), cancellationToken).GetEnumerator())
         {
             while (true)
             {

@@ -75,7 +75,7 @@ internal sealed class BenchRunner
         try
         {
             using var loader = new WindowLoader(options);
-            foreach (WindowBatch batch in loader.ReadEpoch(0, 0, _cancellationToken))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0), _cancellationToken))
             {
                 _ = batch.Count;
             }
@@ -172,7 +172,7 @@ internal sealed class BenchRunner
             // optimize the conversion kernels (about half a second); the timed epoch 0 then pays only for starting
             // its workers, which the first-batch latency reports.
             var warmUpClock = Stopwatch.StartNew();
-            foreach (WindowBatch batch in loader.ReadEpoch(1, 0, _cancellationToken))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(1), _cancellationToken))
             {
                 if (batch.Index > loader.BufferCount && warmUpClock.ElapsedMilliseconds > 500)
                 {
@@ -185,7 +185,7 @@ internal sealed class BenchRunner
             cachedBefore = PageCache.MeminfoCached();
             LoaderStatistics warmUp = loader.GetStatistics();
             var clock = Stopwatch.StartNew();
-            foreach (WindowBatch batch in loader.ReadEpoch(0, 0, _cancellationToken))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0), _cancellationToken))
             {
                 if (windows == 0)
                 {

@@ -51,7 +51,7 @@ internal sealed class BenchCommand : ICommand
         BenchSection section = new();
         if (root is { } r && r.TryGetProperty("bench", out JsonElement bench))
         {
-            section = WindowDataset.Configuration.ConfigBinder.BindSection<BenchSection>(bench, config!, "$.bench");
+            section = WindowDataset.Configuration.ConfigFile.Bind(bench, BenchJsonContext.Default.BenchSection, config!, "$.bench");
         }
 
         LoaderConfig.ApplyCommon(options, args);

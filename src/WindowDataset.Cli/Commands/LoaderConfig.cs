@@ -23,7 +23,7 @@ internal static class LoaderConfig
             return (options, null);
         }
 
-        using JsonDocument document = WindowDataset.Configuration.ConfigBinder.ParseFile(configPath);
+        using JsonDocument document = WindowDataset.Configuration.ConfigFile.Parse(configPath);
         JsonElement root = document.RootElement.Clone();
         if (root.ValueKind != JsonValueKind.Object)
         {

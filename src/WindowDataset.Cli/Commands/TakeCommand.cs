@@ -102,7 +102,7 @@ internal sealed class TakeCommand : ICommand
             using (ProgressBar bar = context.Progress($"take {Path.GetFileName(output)}"))
             {
                 long batches = loader.BatchesPerEpoch;
-                foreach (WindowBatch b in loader.ReadEpoch(0, 0, cancellationToken))
+                foreach (WindowBatch b in loader.Read(ReadRange.ForEpoch(0), cancellationToken))
                 {
                     writer.Write(b.Data);
                     used?.AddRange(b.Starts);

@@ -73,7 +73,7 @@ internal static class Hdf5Converter
                     dataset.Read(chunk, selection, null, [(ulong)chunk.Length]);
                     if (bigEndian)
                     {
-                        WindowDataset.Conversion.ElementConverter.SwapInPlace(chunk, size);
+                        ElementTypeInfo.ReverseEndianness(chunk, type);
                     }
 
                     writer.Write(chunk);

@@ -45,7 +45,7 @@ internal static class RawConverter
 
                 if (bigEndian)
                 {
-                    WindowDataset.Conversion.ElementConverter.SwapInPlace(chunk, size);
+                    ElementTypeInfo.ReverseEndianness(chunk, type);
                 }
 
                 writer.Write(chunk);

@@ -79,7 +79,7 @@ internal sealed class ParsedArguments
             return null;
         }
 
-        return WindowDataset.Configuration.ByteSizeConverter.TryParse(text, out long bytes) && bytes > 0
+        return WindowDataset.Configuration.ByteSize.TryParse(text, out long bytes) && bytes > 0
             ? bytes
             : throw new UsageException($"{_verb}: option '{name}': expected a positive byte count such as 1073741824, 512MiB or 2GiB; found '{text}'.");
     }

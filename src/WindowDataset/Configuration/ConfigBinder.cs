@@ -120,8 +120,8 @@ internal static class ConfigBinder
     }
 
     /// <summary>Deserializes any config section with the same strict settings, with errors naming the file and JSON path.</summary>
-    public static T BindSection<T>(JsonElement element, string sourceName, string jsonPath)
-        where T : class => RefuseInvalidUtf8(() => BindSectionCore<T>(element, sourceName, jsonPath), sourceName, jsonPath);
+    public static T BindSection<T>(JsonElement element, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string sourceName, string jsonPath)
+        where T : class => RefuseInvalidUtf8(() => BindSectionCore(element, typeInfo, sourceName, jsonPath), sourceName, jsonPath);
 
     /// <summary>A JsonElement parsed by someone else may hold invalid UTF-8 in a string; reading it throws InvalidOperationException.</summary>
     private static T RefuseInvalidUtf8<T>(Func<T> bind, string sourceName, string jsonPath)
@@ -136,12 +136,12 @@ internal static class ConfigBinder
         }
     }
 
-    private static T BindSectionCore<T>(JsonElement element, string sourceName, string jsonPath)
+    private static T BindSectionCore<T>(JsonElement element, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string sourceName, string jsonPath)
         where T : class
     {
         try
         {
-            return element.Deserialize<T>(SerializerOptions) ?? throw new InvalidDataException($"{sourceName}: {jsonPath}: expected an object; found null.");
+            return element.Deserialize(typeInfo) ?? throw new InvalidDataException($"{sourceName}: {jsonPath}: expected an object; found null.");
         }
         catch (JsonException ex)
         {

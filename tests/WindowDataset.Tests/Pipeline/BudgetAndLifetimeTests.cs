@@ -34,7 +34,7 @@ public sealed class BudgetAndLifetimeTests : IDisposable
         using var loader = new WindowLoader(options, allocator);
         Assert.Equal(3, loader.BufferCount);
         int n = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Assert.True(loader.Pool.Outstanding <= 3);
             if (n++ % 10 == 0)
@@ -59,7 +59,7 @@ public sealed class BudgetAndLifetimeTests : IDisposable
         using var loader = new WindowLoader(TestArrays.Options(path), allocator);
         for (int epoch = 0; epoch < 20; epoch++)
         {
-            foreach (WindowBatch batch in loader.ReadEpoch(epoch))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(epoch)))
             {
                 Assert.Equal(epoch, batch.Epoch);
             }
@@ -74,7 +74,7 @@ public sealed class BudgetAndLifetimeTests : IDisposable
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 100, 4);
         using var loader = new WindowLoader(TestArrays.Options(path));
-        using IEnumerator<WindowBatch> e = loader.ReadEpoch(0).GetEnumerator();
+        using IEnumerator<WindowBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
         Assert.True(e.MoveNext());
         WindowBatch first = e.Current;
         Assert.Equal(8, first.Starts.Length);
@@ -91,9 +91,9 @@ public sealed class BudgetAndLifetimeTests : IDisposable
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 100, 4);
         using var loader = new WindowLoader(TestArrays.Options(path));
-        using IEnumerator<WindowBatch> e = loader.ReadEpoch(0).GetEnumerator();
+        using IEnumerator<WindowBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
         Assert.True(e.MoveNext());
-        var ex = Assert.Throws<InvalidOperationException>(() => loader.ReadEpoch(1).First());
+        var ex = Assert.Throws<InvalidOperationException>(() => loader.Read(ReadRange.ForEpoch(1)).First());
         Assert.Contains("one enumeration at a time", ex.Message);
     }
 
@@ -107,7 +107,7 @@ public sealed class BudgetAndLifetimeTests : IDisposable
         int n = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (WindowBatch batch in loader.ReadEpochAsync(0, cancellationToken: cts.Token))
+            await foreach (WindowBatch batch in loader.ReadAsync(ReadRange.ForEpoch(0), cts.Token))
             {
                 if (++n == 5)
                 {
@@ -125,9 +125,9 @@ public sealed class BudgetAndLifetimeTests : IDisposable
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 300, 3);
         using var loader = new WindowLoader(TestArrays.Options(path, window: 6, batch: 10));
-        var sync = loader.ReadEpoch(1).Select(b => b.Starts.ToArray()).ToList();
+        var sync = loader.Read(ReadRange.ForEpoch(1)).Select(b => b.Starts.ToArray()).ToList();
         var asyncStarts = new List<long[]>();
-        await foreach (WindowBatch batch in loader.ReadEpochAsync(1))
+        await foreach (WindowBatch batch in loader.ReadAsync(ReadRange.ForEpoch(1)))
         {
             asyncStarts.Add(batch.Starts.ToArray());
             Assert.Equal(TestArrays.ExpectedWindow(batch.Starts[0], 6, 3), batch.GetData<double>()[..18].ToArray());
@@ -142,7 +142,7 @@ public sealed class BudgetAndLifetimeTests : IDisposable
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 300, 3);
         var allocator = new TrackingAllocator();
         var loader = new WindowLoader(TestArrays.Options(path), allocator);
-        IEnumerator<WindowBatch> e = loader.ReadEpoch(0).GetEnumerator();
+        IEnumerator<WindowBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
         Assert.True(e.MoveNext());
         WindowBatch held = e.Current;
         loader.Dispose();
@@ -202,7 +202,7 @@ public sealed class BudgetAndLifetimeTests : IDisposable
         using var loader = new WindowLoader(options);
         Assert.Empty(loader.TargetItemShape!);
         Assert.Equal(ElementType.Int32, loader.TargetElementType);
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Assert.Equal([(long)batch.Count], batch.TargetShape!);
             Span<int> y = batch.GetTargetData<int>();
@@ -220,7 +220,7 @@ public sealed class BudgetAndLifetimeTests : IDisposable
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 300, 3);
         using var loader = new WindowLoader(TestArrays.Options(path, window: 4, batch: 4));
-        using IEnumerator<WindowBatch> e = loader.ReadEpoch(0).GetEnumerator();
+        using IEnumerator<WindowBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
         Assert.True(e.MoveNext());
         Assert.True(e.MoveNext());
         Thread.Sleep(5);
@@ -235,7 +235,7 @@ public sealed class BudgetAndLifetimeTests : IDisposable
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 300, 3);
         using var loader = new WindowLoader(TestArrays.Options(path, window: 4, batch: 4));
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Thread.Sleep(2);
         }

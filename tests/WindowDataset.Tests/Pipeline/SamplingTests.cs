@@ -85,7 +85,7 @@ public sealed class SamplingTests : IDisposable
         List<long> starts = AllStarts(loader, 0);
         var expected = Enumerable.Range(0, 13).Concat(Enumerable.Range(25, 23)).Select(i => (long)i);
         Assert.Equal(expected, starts.Order());
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Span<double> data = batch.GetData<double>();
             for (int i = 0; i < batch.Count; i++)
@@ -146,7 +146,7 @@ public sealed class SamplingTests : IDisposable
         var uninterrupted = new List<long[]>();
         using (var loader = new WindowLoader(options))
         {
-            foreach (WindowBatch batch in loader.ReadEpoch(4))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(4)))
             {
                 uninterrupted.Add(batch.Starts.ToArray());
             }
@@ -156,7 +156,7 @@ public sealed class SamplingTests : IDisposable
         var resumed = new List<long[]>();
         using (var loader = new WindowLoader(options))
         {
-            foreach (WindowBatch batch in loader.ReadEpoch(4))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(4)))
             {
                 resumed.Add(batch.Starts.ToArray());
                 if (batch.Index == 10)
@@ -172,7 +172,7 @@ public sealed class SamplingTests : IDisposable
         {
             LoaderState state = JsonSerializer.Deserialize<LoaderState>(saved);
             Assert.Equal(new LoaderState(4, 11), state);
-            foreach (WindowBatch batch in loader.Resume(state))
+            foreach (WindowBatch batch in loader.Read(ReadRange.From(state)))
             {
                 resumed.Add(batch.Starts.ToArray());
                 Assert.Equal(TestArrays.ExpectedWindow(batch.Starts[^1], 5, 2), batch.GetData<double>()[((batch.Count - 1) * 10)..].ToArray());
@@ -193,11 +193,11 @@ public sealed class SamplingTests : IDisposable
         var separate = new List<(long Epoch, long Index, long[] Starts)>();
         for (long epoch = 2; epoch < 5; epoch++)
         {
-            separate.AddRange(loader.ReadEpoch(epoch).Select(b => (b.Epoch, b.Index, b.Starts.ToArray())));
+            separate.AddRange(loader.Read(ReadRange.ForEpoch(epoch)).Select(b => (b.Epoch, b.Index, b.Starts.ToArray())));
         }
 
         var together = new List<(long Epoch, long Index, long[] Starts)>();
-        foreach (WindowBatch batch in loader.ReadEpochs(2, 3))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpochs(2, 3)))
         {
             together.Add((batch.Epoch, batch.Index, batch.Starts.ToArray()));
             Assert.Equal(TestArrays.ExpectedWindow(batch.Starts[0], 5, 2), batch.GetData<double>()[..10].ToArray());
@@ -214,7 +214,7 @@ public sealed class SamplingTests : IDisposable
 
         // From the middle of an epoch, asynchronously.
         var resumed = new List<(long, long)>();
-        await foreach (WindowBatch batch in loader.ReadEpochsAsync(3, 2, startBatch: 4))
+        await foreach (WindowBatch batch in loader.ReadAsync(new ReadRange(new LoaderState(3, 4), new LoaderState(3 + 2, 0))))
         {
             resumed.Add((batch.Epoch, batch.Index));
         }
@@ -230,14 +230,14 @@ public sealed class SamplingTests : IDisposable
         using (var loader = new WindowLoader(options))
         {
             Assert.Equal(7, loader.BatchesPerEpoch);
-            Assert.Equal(2, loader.ReadEpoch(0).Last().Count);
+            Assert.Equal(2, loader.Read(ReadRange.ForEpoch(0)).Last().Count);
         }
 
         options.DropLast = true;
         using (var loader = new WindowLoader(options))
         {
             Assert.Equal(6, loader.BatchesPerEpoch);
-            Assert.All(loader.ReadEpoch(0).Select(b => b.Count), c => Assert.Equal(8, c));
+            Assert.All(loader.Read(ReadRange.ForEpoch(0)).Select(b => b.Count), c => Assert.Equal(8, c));
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class WindowLoaderTests : IDisposable
         using var loader = new WindowLoader(options);
         var seen = new HashSet<long>();
         long expectedBatch = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Assert.Equal(expectedBatch++, batch.Index);
             Span<double> data = batch.GetData<double>();
@@ -50,7 +50,7 @@ public sealed class WindowLoaderTests : IDisposable
         options.MemoryBudget = 16L << 20;
         using var loader = new WindowLoader(options);
         int checkedWindows = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Span<float> data = batch.GetData<float>();
             for (int i = 0; i < batch.Count; i++)
@@ -76,7 +76,7 @@ public sealed class WindowLoaderTests : IDisposable
             options.Seed = 7;
             using var loader = new WindowLoader(options);
             var starts = new List<long>();
-            foreach (WindowBatch batch in loader.ReadEpoch(3))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(3)))
             {
                 starts.AddRange(batch.Starts.ToArray());
                 Assert.Equal(MemoryMarshal.Cast<double, byte>(TestArrays.ExpectedWindow(batch.Starts[0], 16, 3)).ToArray(), batch.Data[..(16 * 3 * 8)].ToArray());
@@ -97,7 +97,7 @@ public sealed class WindowLoaderTests : IDisposable
         var allocator = new TrackingAllocator();
         var loader = new WindowLoader(TestArrays.Options(path), allocator);
         int n = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             if (++n == 3)
             {

@@ -26,7 +26,7 @@ public sealed class ConsumerFaultTests : IDisposable
             int seen = 0;
             Assert.Throws<InvalidTimeZoneException>(() =>
             {
-                foreach (WindowBatch batch in loader.ReadEpoch(0))
+                foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
                 {
                     if (++seen == 4)
                     {
@@ -38,7 +38,7 @@ public sealed class ConsumerFaultTests : IDisposable
             ReliabilityChecks.AssertNoWorkerThreads();
 
             long batches = 0;
-            foreach (WindowBatch batch in loader.ReadEpoch(1))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(1)))
             {
                 Assert.Equal(batches++, batch.Index);
                 ReliabilityChecks.AssertContent(batch, Cols);
@@ -60,13 +60,13 @@ public sealed class ConsumerFaultTests : IDisposable
         options.Workers = 4;
         var allocator = new TrackingAllocator();
         var loader = new WindowLoader(options, allocator);
-        IEnumerator<WindowBatch> abandoned = loader.ReadEpoch(0).GetEnumerator();
+        IEnumerator<WindowBatch> abandoned = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
         Assert.True(abandoned.MoveNext());
         Assert.True(abandoned.MoveNext());
         WindowBatch held = abandoned.Current;
 
         // The abandoned enumeration still owns the loader: a second one is refused, not run concurrently.
-        Assert.Throws<InvalidOperationException>(() => loader.ReadEpoch(1).GetEnumerator().MoveNext());
+        Assert.Throws<InvalidOperationException>(() => loader.Read(ReadRange.ForEpoch(1)).GetEnumerator().MoveNext());
 
         loader.Dispose();
         ReliabilityChecks.AssertNoWorkerThreads();
@@ -93,7 +93,7 @@ public sealed class ConsumerFaultTests : IDisposable
             for (int epoch = 0; epoch < 20; epoch++)
             {
                 int n = 0;
-                foreach (WindowBatch batch in loader.ReadEpoch(epoch))
+                foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(epoch)))
                 {
                     if (++n > epoch % 5)
                     {
@@ -127,13 +127,13 @@ public sealed class ConsumerFaultTests : IDisposable
         using (var loader = new WindowLoader(options, allocator))
         {
             Assert.Equal(3, loader.BufferCount);
-            var ex = Assert.Throws<InsufficientMemoryException>(() => loader.ReadEpoch(0).GetEnumerator().MoveNext());
+            var ex = Assert.Throws<InsufficientMemoryException>(() => loader.Read(ReadRange.ForEpoch(0)).GetEnumerator().MoveNext());
             Assert.Contains("injected", ex.Message);
             Assert.True(allocator.Inner.Live <= 5);
 
             // The allocator works again: the loader finishes allocating and runs a complete epoch.
             long batches = 0;
-            foreach (WindowBatch batch in loader.ReadEpoch(0))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
             {
                 Assert.Equal(batches++, batch.Index);
                 ReliabilityChecks.AssertContent(batch, Cols);

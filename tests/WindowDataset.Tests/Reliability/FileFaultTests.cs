@@ -31,7 +31,7 @@ public sealed class FileFaultTests : IDisposable
 
         var delivered = new List<long>();
         IOException ex;
-        using (IEnumerator<WindowBatch> e = loader.ReadEpoch(0).GetEnumerator())
+        using (IEnumerator<WindowBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator())
         {
             Assert.True(e.MoveNext());
             delivered.Add(e.Current.Index);
@@ -55,7 +55,7 @@ public sealed class FileFaultTests : IDisposable
 
         // The loader (and the process) live on: windows still inside the file read correctly.
         int n = 0;
-        foreach (WindowBatch batch in loader.ReadBatches(1, 0, 3))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForBatches(1, 0, 3)))
         {
             ReliabilityChecks.AssertContent(batch, Cols);
             n++;
@@ -95,7 +95,7 @@ public sealed class FileFaultTests : IDisposable
             var delivered = new List<long>();
             var ex = Assert.Throws<IOException>(() =>
             {
-                foreach (WindowBatch batch in loader.ReadEpoch(0))
+                foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
                 {
                     ReliabilityChecks.AssertContent(batch, Cols);
                     delivered.Add(batch.Index);
@@ -121,7 +121,7 @@ public sealed class FileFaultTests : IDisposable
         options.Io = io;
         using var loader = new WindowLoader(options);
         int n = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             if (n++ == 2)
             {

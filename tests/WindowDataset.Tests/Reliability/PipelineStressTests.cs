@@ -50,7 +50,7 @@ public sealed class PipelineStressTests : IDisposable
                 bool slowConsumer = epoch % 2 == 1;
                 var seen = new bool[validStarts];
                 long expectedIndex = 0;
-                foreach (WindowBatch batch in loader.ReadEpoch(epoch))
+                foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(epoch)))
                 {
                     Assert.Equal(epoch, batch.Epoch);
                     Assert.Equal(expectedIndex++, batch.Index);
@@ -113,7 +113,7 @@ public sealed class PipelineStressTests : IDisposable
                 long start = random.Next(0, (int)loader.BatchesPerEpoch);
                 long end = random.Next((int)start, (int)loader.BatchesPerEpoch + 1);
                 long expected = start;
-                await foreach (WindowBatch batch in loader.ReadBatchesAsync(epoch, start, end))
+                await foreach (WindowBatch batch in loader.ReadAsync(ReadRange.ForBatches(epoch, start, end)))
                 {
                     Assert.Equal(expected++, batch.Index);
                     ReliabilityChecks.AssertStarts(loader, batch);
@@ -144,7 +144,7 @@ public sealed class PipelineStressTests : IDisposable
             options.Workers = random.Next(1, 9);
             using var loader = new WindowLoader(options, allocator);
             int take = random.Next(0, 4);
-            foreach (WindowBatch batch in loader.ReadEpoch(i))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(i)))
             {
                 if (take-- == 0)
                 {

@@ -103,7 +103,7 @@ public sealed class RaceTests : IDisposable
 
                 // Still usable: a short range of the next epoch reads correctly.
                 long n = 0;
-                foreach (WindowBatch batch in loader.ReadBatches(1, 0, Math.Min(3, loader.BatchesPerEpoch)))
+                foreach (WindowBatch batch in loader.Read(ReadRange.ForBatches(1, 0, Math.Min(3, loader.BatchesPerEpoch))))
                 {
                     ReliabilityChecks.AssertContent(batch, Cols);
                     n++;
@@ -130,7 +130,7 @@ public sealed class RaceTests : IDisposable
             using var cts = new CancellationTokenSource();
             if (useAsync)
             {
-                await using IAsyncEnumerator<WindowBatch> e = loader.ReadEpochAsync(0, cancellationToken: cts.Token).GetAsyncEnumerator();
+                await using IAsyncEnumerator<WindowBatch> e = loader.ReadAsync(ReadRange.ForEpoch(0), cts.Token).GetAsyncEnumerator();
                 Assert.True(await e.MoveNextAsync());
                 WaitUntilAllSlotsTaken(loader);
                 cts.Cancel();
@@ -138,7 +138,7 @@ public sealed class RaceTests : IDisposable
             }
             else
             {
-                using IEnumerator<WindowBatch> e = loader.ReadEpoch(0, cancellationToken: cts.Token).GetEnumerator();
+                using IEnumerator<WindowBatch> e = loader.Read(ReadRange.ForEpoch(0), cts.Token).GetEnumerator();
                 Assert.True(e.MoveNext());
                 WaitUntilAllSlotsTaken(loader);
                 cts.Cancel();
@@ -197,7 +197,7 @@ public sealed class RaceTests : IDisposable
         long batches = 0;
         for (long epoch = 0; epoch < 1000; epoch++)
         {
-            foreach (WindowBatch batch in loader.ReadEpoch(epoch, cancellationToken: token))
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(epoch), token))
             {
                 // Touch every byte of the batch: a freed (guarded) buffer would fault here.
                 ReliabilityChecks.AssertContent(batch, Cols);
@@ -217,7 +217,7 @@ public sealed class RaceTests : IDisposable
         long batches = 0;
         for (long epoch = 0; epoch < 1000; epoch++)
         {
-            await foreach (WindowBatch batch in loader.ReadEpochAsync(epoch, cancellationToken: token))
+            await foreach (WindowBatch batch in loader.ReadAsync(ReadRange.ForEpoch(epoch), token))
             {
                 ReliabilityChecks.AssertContent(batch, Cols);
                 batches++;

@@ -132,7 +132,7 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
                     else
                     {
                         long n = 0;
-                        foreach (WindowBatch batch in loader.ReadEpoch(e, cancellationToken: cts.Token))
+                        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(e), cts.Token))
                         {
                             Consume(batch, random, speed, stats);
                             if (n == cancelAt)
@@ -160,7 +160,7 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
 
     private static async Task ConsumeAsync(WindowLoader loader, long epoch, Random random, int speed, SoakFigures stats)
     {
-        await foreach (WindowBatch batch in loader.ReadEpochAsync(epoch))
+        await foreach (WindowBatch batch in loader.ReadAsync(ReadRange.ForEpoch(epoch)))
         {
             Consume(batch, random, speed, stats);
             if (speed == 3)

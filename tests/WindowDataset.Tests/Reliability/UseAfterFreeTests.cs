@@ -18,7 +18,7 @@ public sealed class UseAfterFreeTests : IDisposable
         WindowLoaderOptions options = TestArrays.Options(path);
         options.Target = new TargetOptions { Kind = TargetKind.Next, Horizon = 2 };
         using var loader = new WindowLoader(options);
-        using IEnumerator<WindowBatch> e = loader.ReadEpoch(0).GetEnumerator();
+        using IEnumerator<WindowBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
         Assert.True(e.MoveNext());
         WindowBatch batch = e.Current;
         Assert.True(batch.HasTarget);
@@ -45,7 +45,7 @@ public sealed class UseAfterFreeTests : IDisposable
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 100, Cols);
         var loader = new WindowLoader(TestArrays.Options(path)); // default native allocator
         Memory<byte> view;
-        using (IEnumerator<WindowBatch> e = loader.ReadEpoch(0).GetEnumerator())
+        using (IEnumerator<WindowBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator())
         {
             Assert.True(e.MoveNext());
             view = e.Current.Memory;

@@ -66,7 +66,7 @@ public sealed class NumpyFixtureTests
         Assert.Equal(validStarts, loader.ValidStarts);
 
         var seen = new List<long>();
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             for (int i = 0; i < batch.Count; i++)
             {
@@ -173,7 +173,7 @@ public sealed class NumpyFixtureTests
         using var loader = new WindowLoader(options);
         int windowBytes = (int)loader.WindowBytes;
         int windows = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(1))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(1)))
         {
             for (int i = 0; i < batch.Count; i++, windows++)
             {
@@ -210,7 +210,7 @@ public sealed class NumpyFixtureTests
         Assert.Equal(ElementType.Int64, loader.TargetElementType);
         ReadOnlySpan<long> all = MemoryMarshal.Cast<byte, long>(expectedLabels);
         int count = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Span<long> targets = batch.GetTargetData<long>();
             for (int i = 0; i < batch.Count; i++, count++)
@@ -240,7 +240,7 @@ public sealed class NumpyFixtureTests
         var options = new WindowLoaderOptions { Source = SourceOptions.FromPaths(series), Window = 16, BatchSize = 256, Starts = starts, Io = io };
         using var loader = new WindowLoader(options);
         int n = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             for (int i = 0; i < batch.Count; i++, n++)
             {

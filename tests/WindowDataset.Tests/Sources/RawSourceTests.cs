@@ -34,7 +34,7 @@ public sealed class RawSourceTests : IDisposable
         Assert.Equal("raw", loader.Info.Shards[0].Format);
         Assert.Equal(headerBytes, loader.Info.Shards[0].DataOffset);
         int n = 0;
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Span<double> data = batch.GetData<double>();
             for (int i = 0; i < batch.Count; i++, n++)
@@ -66,7 +66,7 @@ public sealed class RawSourceTests : IDisposable
         Assert.Equal([10L, 7L, 12L], loader.Info.Shards.Select(s => s.Rows));
         Assert.Equal((10 - 4) + (7 - 4) + (12 - 4), loader.ValidStarts);
         var seen = new SortedSet<long>();
-        foreach (WindowBatch batch in loader.ReadEpoch(0))
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
         {
             Span<double> data = batch.GetData<double>();
             for (int i = 0; i < batch.Count; i++)

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace WindowDataset.Configuration;
+
+/// <summary>
+/// Reads application config files the way the loader reads its own: JSON with comments and trailing commas, strict
+/// binding (unknown keys and wrong types are errors), and every error naming the file and the key's JSON path.
+/// </summary>
+public static class ConfigFile
+{
+    /// <summary>Parses a JSON config file (comments and trailing commas allowed).</summary>
+    /// <exception cref="FileNotFoundException">The file is missing.</exception>
+    /// <exception cref="InvalidDataException">The file is not UTF-8 JSON; the message names the file, line and byte.</exception>
+    public static JsonDocument Parse(string path) => ConfigBinder.ParseFile(path);
+
+    /// <summary>
+    /// Binds a section of a config file to <typeparamref name="T"/> through <paramref name="typeInfo"/> (from an
+    /// application's source-generated <c>JsonSerializerContext</c>); errors are
+    /// <see cref="InvalidDataException"/>s that read "<c>file: $.section.key: expected X; found Y.</c>".
+    /// </summary>
+    public static T Bind<T>(JsonElement element, JsonTypeInfo<T> typeInfo, string fileName, string jsonPath)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        ArgumentException.ThrowIfNullOrEmpty(jsonPath);
+        return ConfigBinder.BindSection(element, typeInfo, fileName, jsonPath);
+    }
+}
