@@ -133,10 +133,7 @@ public sealed class WindowDataView : IDataView
             probe.TargetElementType,
             labelElements,
             labelIndex);
-
-        // Scratch for type conversion is at most one window (or target) of source rows per worker.
-        int span = Math.Max(probe.Window, loader.Target is { Kind: TargetKind.Next } t ? t.Horizon : 1);
-        _minimumBudget = (2 * probe.BatchBytes) + (_workers * span * probe.Info.RowBytes);
+        _minimumBudget = probe.MinimumMemoryBudget;
     }
 
     /// <inheritdoc/>
@@ -213,23 +210,17 @@ public sealed class WindowDataView : IDataView
                 if (needsData && end > first && starts is not null)
                 {
                     loader = Tune(count);
-                    loader.Starts = new ArraySegment<long>(starts, checked((int)first), checked((int)(end - first)));
-                    loader.Sampler = SamplerKind.Sequential;
-                    loader.Stride = 1;
-                    loader.WindowsPerEpoch = null;
-                    loader.DropLast = false;
-                    loader.Rank = 0;
-                    loader.WorldSize = 1;
-                    plan = new CursorPlan(loader, 0, b1 - b0, first, first, end, starts, ids);
+                    var segment = new ArraySegment<long>(starts, checked((int)first), checked((int)(end - first)));
+                    plan = new CursorPlan(loader, segment, 0, b1 - b0, first, first, end, starts, ids);
                 }
                 else if (needsData && end > first)
                 {
                     loader = Tune(count);
-                    plan = new CursorPlan(loader, b0, b1, 0, first, end, null, null);
+                    plan = new CursorPlan(loader, null, b0, b1, 0, first, end, null, null);
                 }
                 else
                 {
-                    plan = new CursorPlan(null, 0, 0, 0, first, end, starts, ids);
+                    plan = new CursorPlan(null, null, 0, 0, 0, first, end, starts, ids);
                 }
 
                 cursors[i] = new WindowRowCursor(this, _layout, plan, active);

@@ -35,7 +35,9 @@ internal sealed class WindowRowCursor : DataViewRowCursor
         if (plan.Loader is not null)
         {
             _loader = new WindowLoader(plan.Loader);
-            _batches = _loader.Read(ReadRange.ForBatches(layout.Epoch, plan.LoaderFirstBatch, plan.LoaderEndBatch)).GetEnumerator();
+            _batches = (plan.LoaderStarts is { } starts
+                ? _loader.ReadStarts(starts)
+                : _loader.Read(ReadRange.ForBatches(layout.Epoch, plan.LoaderFirstBatch, plan.LoaderEndBatch))).GetEnumerator();
         }
 
         _getters = new Delegate?[active.Length];

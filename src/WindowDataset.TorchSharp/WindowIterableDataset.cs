@@ -13,7 +13,7 @@ namespace WindowDataset.TorchSharp;
 /// </summary>
 public sealed class WindowIterableDataset : torch.utils.data.IterableDataset
 {
-    private readonly WindowLoader _index;
+    private readonly WindowReader _index;
     private readonly long[] _inputShape;
     private readonly long[]? _targetShape;
 
@@ -24,17 +24,8 @@ public sealed class WindowIterableDataset : torch.utils.data.IterableDataset
     public WindowIterableDataset(WindowLoaderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Options = options;
-        WindowLoaderOptions index = options.Clone();
-        index.Sampler = SamplerKind.Sequential;
-        index.BatchSize = 1;
-        index.WindowsPerEpoch = null;
-        index.DropLast = false;
-        index.Rank = 0;
-        index.WorldSize = 1;
-        index.Workers = 1;
-        index.Prefetch = 1;
-        _index = new WindowLoader(index);
+        Options = options.Clone();
+        _index = new WindowReader(Options);
         try
         {
             DType = TensorTypes.ToScalarType(_index.OutputType);
@@ -63,7 +54,7 @@ public sealed class WindowIterableDataset : torch.utils.data.IterableDataset
         }
     }
 
-    /// <summary>The options the dataset was created with.</summary>
+    /// <summary>A copy of the options the dataset was created with.</summary>
     public WindowLoaderOptions Options { get; }
 
     /// <summary>dtype of the input tensors.</summary>
@@ -73,14 +64,12 @@ public sealed class WindowIterableDataset : torch.utils.data.IterableDataset
     public ScalarType? TargetDType { get; }
 
     /// <summary>Number of windows (one per valid start, every <c>stride</c>-th, or one per explicit start).</summary>
-    public override long Count => _index.BatchesPerEpoch;
+    public override long Count => _index.Count;
 
     /// <summary>The global start row of item <paramref name="index"/>.</summary>
     public long GetStart(long index)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        return _index.GetStarts(0, index)[0];
+        return _index.GetStart(index);
     }
 
     /// <summary>Reads item <paramref name="index"/> into new CPU tensors: <c>[input]</c> or <c>[input, target]</c>. The caller owns them.</summary>

@@ -15,6 +15,10 @@ public sealed unsafe class WindowBatch : IDisposable
     private readonly BatchLayout _layout;
     private readonly Action<BatchSlot> _release;
     private readonly int _generation;
+    private LeaseMemoryManager? _memory;
+    private LeaseMemoryManager? _targetMemory;
+    private IReadOnlyList<long>? _shape;
+    private IReadOnlyList<long>? _targetShape;
     private int _disposed;
 
     internal WindowBatch(BatchSlot slot, BatchLayout layout, Action<BatchSlot> release)
@@ -47,7 +51,7 @@ public sealed unsafe class WindowBatch : IDisposable
     public ElementType ElementType => _layout.ElementType;
 
     /// <summary>The data's shape: (Count, Window, *RowShape).</summary>
-    public long[] Shape => _layout.InputShape(Count);
+    public IReadOnlyList<long> Shape => _shape ??= _layout.InputShapeView(Count);
 
     /// <summary>Bytes of one window in the output type.</summary>
     public long WindowBytes => _layout.WindowBytes;
@@ -72,13 +76,17 @@ public sealed unsafe class WindowBatch : IDisposable
         }
     }
 
-    /// <summary>The windows' bytes as <see cref="Memory{T}"/> (valid only while the batch is).</summary>
+    /// <summary>
+    /// The windows' bytes as <see cref="Memory{T}"/>, valid only while the batch is: its <see cref="Memory{T}.Span"/>
+    /// and <see cref="Memory{T}.Pin"/> throw <see cref="ObjectDisposedException"/> once the batch is disposed.
+    /// </summary>
     public Memory<byte> Memory
     {
         get
         {
             ThrowIfDisposed();
-            return _slot.InputManager.Memory[..checked((int)(Count * _layout.WindowBytes))];
+            _memory ??= new LeaseMemoryManager(_slot, _generation, _slot.Input.Pointer, checked((int)(Count * _layout.WindowBytes)), $"Batch {Index} of epoch {Epoch}");
+            return _memory.Memory;
         }
     }
 
@@ -109,7 +117,7 @@ public sealed unsafe class WindowBatch : IDisposable
     public ElementType TargetElementType => _layout.TargetElementType;
 
     /// <summary>The targets' shape: (Count, Horizon, *RowShape) for next-row targets, (Count, *labelRowShape) for file targets; null without target.</summary>
-    public long[]? TargetShape => _layout.TargetShape(Count);
+    public IReadOnlyList<long>? TargetShape => HasTarget ? _targetShape ??= _layout.TargetShapeView(Count) : null;
 
     /// <summary>The targets' bytes, C order; empty without target.</summary>
     public Span<byte> TargetData
@@ -118,6 +126,22 @@ public sealed unsafe class WindowBatch : IDisposable
         {
             ThrowIfDisposed();
             return _slot.Target is null ? default : new Span<byte>((void*)_slot.Target.Pointer, checked((int)(Count * _layout.TargetItemBytes)));
+        }
+    }
+
+    /// <summary>The targets' bytes as <see cref="Memory{T}"/> (empty without target), checked like <see cref="Memory"/>.</summary>
+    public Memory<byte> TargetMemory
+    {
+        get
+        {
+            ThrowIfDisposed();
+            if (_slot.Target is null)
+            {
+                return default;
+            }
+
+            _targetMemory ??= new LeaseMemoryManager(_slot, _generation, _slot.Target.Pointer, checked((int)(Count * _layout.TargetItemBytes)), $"Targets of batch {Index} of epoch {Epoch}");
+            return _targetMemory.Memory;
         }
     }
 
@@ -144,7 +168,7 @@ public sealed unsafe class WindowBatch : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _slot.Generation++;
+            _slot.EndLease();
             _release(_slot);
         }
     }

@@ -1,10 +1,8 @@
 using System.Runtime.CompilerServices;
-using WindowDataset.Conversion;
 using WindowDataset.Diagnostics;
 using WindowDataset.Memory;
 using WindowDataset.Pipeline;
 using WindowDataset.Sampling;
-using WindowDataset.Sources;
 
 namespace WindowDataset;
 
@@ -24,136 +22,47 @@ namespace WindowDataset;
 /// </example>
 public sealed class WindowLoader : IDisposable, IAsyncDisposable
 {
-    private readonly ArraySource _source;
-    private readonly ArraySource? _labels;
-    private readonly RowReader _reader;
-    private readonly RowReader? _labelReader;
+    private readonly LoaderPlan _plan;
     private readonly BatchGatherer _gatherer;
     private readonly BufferPool _pool;
     private readonly BatchLayout _layout;
     private readonly LoaderMetrics _metrics = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly Lock _gate = new();
-    private readonly int _workers;
     private readonly Action<BatchSlot> _release;
     private readonly int _readAhead;
     private EpochRun? _active;
+    private bool _activeTracksPosition;
     private LoaderState _position;
     private bool _disposed;
 
     /// <summary>Opens and validates the source and sizes the buffer pool. No buffer is allocated before the first epoch starts.</summary>
-    /// <param name="options">The options; validated here.</param>
+    /// <param name="options">The options; validated and copied here (later changes to them do not affect the loader).</param>
     /// <param name="allocator">Where batch buffers come from; null for page-aligned native memory.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the memory budget holds fewer than two batches.</exception>
+    /// <exception cref="ArgumentException">Options contradict each other.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     public WindowLoader(WindowLoaderOptions options, IBatchMemoryAllocator? allocator = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        options = options.Clone();
         Options = options;
         IBatchMemoryAllocator alloc = allocator ?? NativeBatchAllocator.Shared;
-        (Rank, WorldSize) = options.ResolveRank();
-        _workers = options.ResolveWorkers();
         _readAhead = options.ReadAhead;
-
-        _source = ArraySource.Open(options.Source);
-        try
-        {
-            ElementType output = options.OutputType ?? _source.ElementType;
-            if (!ElementConverter.CanConvert(_source.ElementType, output))
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), $"outputType: expected the file's type ({ElementTypeInfo.Name(_source.ElementType)}), float32 or float64; found {ElementTypeInfo.Name(output)}.");
-            }
-
-            TargetOptions target = options.Target ?? new TargetOptions();
-            long span = options.Window;
-            long? labelRows = null;
-            int[]? targetShape = null;
-            ElementType targetType = output;
-            long targetBytes = 0;
-            if (target.Kind == TargetKind.Next)
-            {
-                span += target.Horizon;
-                targetShape = [target.Horizon, .. _source.RowShape];
-                targetBytes = target.Horizon * _source.RowElements * ElementTypeInfo.SizeOf(output);
-            }
-            else if (target.Kind == TargetKind.File)
-            {
-                _labels = ArraySource.Open(target.Source!, "target.source");
-                targetType = options.OutputType ?? _labels.ElementType;
-                if (!ElementConverter.CanConvert(_labels.ElementType, targetType))
-                {
-                    throw new ArgumentOutOfRangeException(nameof(options), $"outputType: expected the labels' type ({ElementTypeInfo.Name(_labels.ElementType)}), float32 or float64; found {ElementTypeInfo.Name(targetType)}.");
-                }
-
-                if (_labels.TotalRows != _source.TotalRows)
-                {
-                    throw new InvalidDataException($"{_labels.Shards[0].Path}: target.source rows: expected {_source.TotalRows} (one label row per input row); found {_labels.TotalRows}.");
-                }
-
-                labelRows = _labels.TotalRows;
-                targetShape = [.. _labels.ItemShape]; // (N,) labels give (B,) targets
-                targetBytes = _labels.RowElements * ElementTypeInfo.SizeOf(targetType);
-                _labelReader = RowReader.Create(_labels, targetType, options.Io, options.PageCache);
-            }
-
-            var index = StartIndex.Build(_source, span, labelRows, options.Window - 1 + target.Offset);
-            if (index.Count == 0)
-            {
-                long longest = 0;
-                foreach (ShardFile s in _source.Shards)
-                {
-                    longest = Math.Max(longest, s.Rows);
-                }
-
-                throw new ArgumentOutOfRangeException(nameof(options),
-                    $"window: expected at most {longest - (span - options.Window)} rows (the longest shard has {longest} rows{(span > options.Window ? $" and the target needs {span - options.Window} more" : string.Empty)}); found {options.Window}: no window fits.");
-            }
-
-            ValidStarts = index.Count;
-            var sampler = new WindowSampler(index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts);
-            long windowBytes = options.Window * _source.RowElements * ElementTypeInfo.SizeOf(output);
-            _layout = new BatchLayout(options.BatchSize, options.Window, _source.RowShape, output, windowBytes, targetShape, targetType, targetBytes);
-            if (_layout.InputBatchBytes > int.MaxValue || _layout.TargetBatchBytes > int.MaxValue)
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), $"batchSize: expected a batch of at most {int.MaxValue} bytes; found {options.BatchSize} windows of {windowBytes} bytes = {_layout.InputBatchBytes} bytes.");
-            }
-
-            _reader = RowReader.Create(_source, output, options.Io, options.PageCache);
-            _gatherer = new BatchGatherer(sampler, _reader, _labelReader, _layout, target);
-
-            BatchBytes = _layout.InputBatchBytes + _layout.TargetBatchBytes;
-            long scratch = _workers * _gatherer.ScratchBytes;
-            long fitting = (options.MemoryBudget - scratch) / BatchBytes;
-            if (fitting < 2)
-            {
-                throw new ArgumentOutOfRangeException(nameof(options),
-                    $"memoryBudget: expected at least {(2 * BatchBytes) + scratch} bytes (2 batches of {BatchBytes} bytes{(scratch > 0 ? $" + {scratch} bytes of conversion scratch for {_workers} workers" : string.Empty)}); found {options.MemoryBudget}.");
-            }
-
-            int prefetch = options.Prefetch ?? (2 * _workers);
-            BufferCount = (int)Math.Min(fitting, prefetch + 1L);
-            BufferCount = Math.Max(BufferCount, 2);
-            var inputRequest = new BatchBufferRequest(BatchBufferRole.Input, output, _layout.InputShape(options.BatchSize), _layout.InputBatchBytes);
-            BatchBufferRequest? targetRequest = targetShape is null ? null : new BatchBufferRequest(BatchBufferRole.Target, targetType, _layout.TargetShape(options.BatchSize)!, _layout.TargetBatchBytes);
-            _pool = new BufferPool(BufferCount, () => CreateSlot(alloc, inputRequest, targetRequest));
-            _release = _pool.Return;
-            Info = ArrayInfo.From(_source);
-            TargetInfo = _labels is null ? null : ArrayInfo.From(_labels);
-            Sampler = sampler;
-        }
-        catch
-        {
-            _reader?.Dispose();
-            _labelReader?.Dispose();
-            _labels?.Dispose();
-            _source.Dispose();
-            throw;
-        }
+        _plan = LoaderPlan.ForLoader(options);
+        _layout = _plan.Layout;
+        _gatherer = _plan.Gatherer;
+        var inputRequest = new BatchBufferRequest(BatchBufferRole.Input, _layout.ElementType, _layout.InputShape(options.BatchSize), _layout.InputBatchBytes);
+        BatchBufferRequest? targetRequest = _layout.TargetItemShape is null ? null : new BatchBufferRequest(BatchBufferRole.Target, _layout.TargetElementType, _layout.TargetShape(options.BatchSize)!, _layout.TargetBatchBytes);
+        _pool = new BufferPool(_plan.BufferCount, () => BatchSlot.Create(alloc, inputRequest, targetRequest));
+        _release = _pool.Return;
+        Info = ArrayInfo.From(_plan.Source);
+        TargetInfo = _plan.Labels is null ? null : ArrayInfo.From(_plan.Labels);
     }
 
-    /// <summary>The options the loader was created with.</summary>
+    /// <summary>A copy of the options the loader was created with (changing it does not affect the loader).</summary>
     public WindowLoaderOptions Options { get; }
 
     /// <summary>The input array.</summary>
@@ -184,28 +93,31 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public long WindowBytes => _layout.WindowBytes;
 
     /// <summary>Number of valid window starts (windows, and their targets, never cross a shard boundary).</summary>
-    public long ValidStarts { get; }
+    public long ValidStarts => _plan.Index.Count;
 
     /// <summary>Windows this rank reads per epoch.</summary>
-    public long WindowsPerEpoch => Sampler.WindowsPerRank;
+    public long WindowsPerEpoch => _plan.Sampler.WindowsPerRank;
 
     /// <summary>Batches this rank reads per epoch.</summary>
-    public long BatchesPerEpoch => Sampler.BatchesPerEpoch;
+    public long BatchesPerEpoch => _plan.Sampler.BatchesPerEpoch;
 
     /// <summary>Bytes of one full batch (input and target).</summary>
-    public long BatchBytes { get; }
+    public long BatchBytes => _plan.BatchBytes;
 
     /// <summary>Batch buffers the loader allocates (at most the memory budget's worth).</summary>
-    public int BufferCount { get; }
+    public int BufferCount => _plan.BufferCount;
+
+    /// <summary>The smallest <see cref="WindowLoaderOptions.MemoryBudget"/> these options work with: two batches and the workers' conversion scratch.</summary>
+    public long MinimumMemoryBudget => _plan.MinimumBudget;
 
     /// <summary>Worker threads per enumeration.</summary>
-    public int Workers => _workers;
+    public int Workers => _plan.Workers;
 
     /// <summary>This process's rank.</summary>
-    public int Rank { get; }
+    public int Rank => _plan.Rank;
 
     /// <summary>Number of ranks.</summary>
-    public int WorldSize { get; }
+    public int WorldSize => _plan.WorldSize;
 
     /// <summary>The next batch the loader will deliver: updated as batches are handed to the consumer.</summary>
     public LoaderState Position
@@ -219,7 +131,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         }
     }
 
-    internal WindowSampler Sampler { get; }
+    internal WindowSampler Sampler => _plan.Sampler;
 
     internal BufferPool Pool => _pool;
 
@@ -233,7 +145,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public IEnumerable<WindowBatch> Read(ReadRange range, CancellationToken cancellationToken = default)
     {
         long count = CountBatches(range);
-        return Iterate(range.Start.Epoch, range.Start.Batch, count, cancellationToken);
+        return Iterate(_gatherer, range.Start.Epoch, range.Start.Batch, count, cancellationToken);
     }
 
     /// <summary>The batches of <paramref name="range"/>, asynchronously (see <see cref="Read"/>).</summary>
@@ -242,7 +154,29 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public IAsyncEnumerable<WindowBatch> ReadAsync(ReadRange range, CancellationToken cancellationToken = default)
     {
         long count = CountBatches(range);
-        return IterateAsync(range.Start.Epoch, range.Start.Batch, count, cancellationToken);
+        return IterateAsync(_gatherer, range.Start.Epoch, range.Start.Batch, count, cancellationToken);
+    }
+
+    /// <summary>
+    /// The windows at <paramref name="starts"/> (global start rows), in that order, in batches of
+    /// <see cref="BatchSize"/>, through the same workers and buffers as <see cref="Read"/> (random access with
+    /// prefetching: for shuffled views and index-based datasets). Batches carry epoch 0 and their index in this
+    /// read; <see cref="Position"/> is not changed. The starts are copied.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A start is not a row where a whole window (and its target) fits in one shard.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
+    public IEnumerable<WindowBatch> ReadStarts(IReadOnlyList<long> starts, CancellationToken cancellationToken = default)
+    {
+        BatchGatherer gatherer = GathererFor(starts);
+        return Iterate(gatherer, 0, 0, gatherer.Sampler.BatchesPerEpoch, cancellationToken);
+    }
+
+    /// <summary>The windows at <paramref name="starts"/>, asynchronously (see <see cref="ReadStarts"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A start is not a row where a whole window (and its target) fits in one shard.</exception>
+    public IAsyncEnumerable<WindowBatch> ReadStartsAsync(IReadOnlyList<long> starts, CancellationToken cancellationToken = default)
+    {
+        BatchGatherer gatherer = GathererFor(starts);
+        return IterateAsync(gatherer, 0, 0, gatherer.Sampler.BatchesPerEpoch, cancellationToken);
     }
 
     /// <summary>The global start rows of one batch, without reading anything (a pure function of the options).</summary>
@@ -254,25 +188,6 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         long[] starts = new long[count];
         Sampler.Fill(epoch, batch, new int[count], new long[count], starts);
         return starts;
-    }
-
-    /// <summary>Reads one window synchronously into <paramref name="destination"/> (<see cref="WindowBytes"/> bytes, output type).</summary>
-    public unsafe void ReadWindow(long start, Span<byte> destination)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, (int)WindowBytes);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        long scratchBytes = _gatherer.ScratchBytes;
-        byte[]? scratch = scratchBytes > 0 ? new byte[scratchBytes] : null;
-        _gatherer.ReadWindow(start, destination[..(int)WindowBytes], scratch);
-    }
-
-    /// <summary>Reads the target of the window starting at <paramref name="start"/> into <paramref name="destination"/>.</summary>
-    public void ReadTarget(long start, Span<byte> destination)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        long scratchBytes = _gatherer.ScratchBytes;
-        byte[]? scratch = scratchBytes > 0 ? new byte[scratchBytes] : null;
-        _gatherer.ReadTarget(start, destination[..(int)_layout.TargetItemBytes], scratch);
     }
 
     /// <summary>Counters since creation (also published on the <c>WindowDataset</c> meter).</summary>
@@ -297,10 +212,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         _disposing.Cancel();
         active?.Dispose();
         _pool.Dispose();
-        _reader.Dispose();
-        _labelReader?.Dispose();
-        _source.Dispose();
-        _labels?.Dispose();
+        _plan.Dispose();
         _disposing.Dispose();
     }
 
@@ -311,37 +223,17 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static BatchSlot CreateSlot(IBatchMemoryAllocator allocator, BatchBufferRequest input, BatchBufferRequest? target)
+    private BatchGatherer GathererFor(IReadOnlyList<long> starts)
     {
-        IBatchMemory inputMemory = Allocate(allocator, input);
-        IBatchMemory? targetMemory = null;
-        try
+        ArgumentNullException.ThrowIfNull(starts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long[] copy = new long[starts.Count];
+        for (int i = 0; i < copy.Length; i++)
         {
-            if (target is not null)
-            {
-                targetMemory = Allocate(allocator, target);
-            }
-        }
-        catch
-        {
-            inputMemory.Dispose();
-            throw;
+            copy[i] = starts[i];
         }
 
-        return new BatchSlot(inputMemory, targetMemory, (int)input.Shape[0]);
-    }
-
-    private static IBatchMemory Allocate(IBatchMemoryAllocator allocator, BatchBufferRequest request)
-    {
-        IBatchMemory memory = allocator.Allocate(request) ?? throw new InvalidOperationException($"{allocator.GetType().Name}.Allocate returned null.");
-        if (memory.Length < request.ByteLength || memory.Pointer % BatchBufferRequest.RequiredAlignment != 0)
-        {
-            memory.Dispose();
-            throw new InvalidOperationException(
-                $"{allocator.GetType().Name}.Allocate: expected at least {request.ByteLength} bytes aligned to {BatchBufferRequest.RequiredAlignment}; found {memory.Length} bytes at 0x{memory.Pointer:X}.");
-        }
-
-        return memory;
+        return _gatherer.WithSampler(_plan.SamplerFor(copy));
     }
 
     private long CountBatches(ReadRange range)
@@ -364,7 +256,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
     }
 
-    private EpochRun Start(long epoch, long startBatch, long count, CancellationToken cancellationToken)
+    private EpochRun Start(BatchGatherer gatherer, long epoch, long startBatch, long count, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -375,9 +267,13 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             }
 
             _pool.EnsureAllocated();
-            var run = new EpochRun(_gatherer, _pool, _layout, _metrics, epoch, startBatch, count, _workers, _readAhead, cancellationToken, _disposing.Token);
+            var run = new EpochRun(gatherer, _pool, _layout, _metrics, epoch, startBatch, count, _plan.Workers, _readAhead, cancellationToken, _disposing.Token);
             _active = run;
-            _position = new LoaderState(epoch, startBatch);
+            _activeTracksPosition = gatherer == _gatherer;
+            if (_activeTracksPosition)
+            {
+                _position = new LoaderState(epoch, startBatch);
+            }
             return run;
         }
     }
@@ -399,7 +295,10 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     {
         lock (_gate)
         {
-            _position = slot.Index + 1 < BatchesPerEpoch ? new LoaderState(slot.Epoch, slot.Index + 1) : new LoaderState(slot.Epoch + 1, 0);
+            if (_activeTracksPosition)
+            {
+                _position = slot.Index + 1 < BatchesPerEpoch ? new LoaderState(slot.Epoch, slot.Index + 1) : new LoaderState(slot.Epoch + 1, 0);
+            }
         }
 
         return new WindowBatch(slot, _layout, _release);
@@ -408,9 +307,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     private Exception Translate(OperationCanceledException ex, CancellationToken userToken) =>
         _disposed && !userToken.IsCancellationRequested ? new ObjectDisposedException(nameof(WindowLoader), "The loader was disposed during the enumeration.") : ex;
 
-    private IEnumerable<WindowBatch> Iterate(long epoch, long startBatch, long count, CancellationToken cancellationToken)
+    private IEnumerable<WindowBatch> Iterate(BatchGatherer gatherer, long epoch, long startBatch, long count, CancellationToken cancellationToken)
     {
-        EpochRun run = Start(epoch, startBatch, count, cancellationToken);
+        EpochRun run = Start(gatherer, epoch, startBatch, count, cancellationToken);
         WindowBatch? previous = null;
         try
         {
@@ -444,9 +343,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         }
     }
 
-    private async IAsyncEnumerable<WindowBatch> IterateAsync(long epoch, long startBatch, long count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<WindowBatch> IterateAsync(BatchGatherer gatherer, long epoch, long startBatch, long count, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        EpochRun run = Start(epoch, startBatch, count, cancellationToken);
+        EpochRun run = Start(gatherer, epoch, startBatch, count, cancellationToken);
         WindowBatch? previous = null;
         try
         {

@@ -1,3 +1,4 @@
+using WindowDataset.Memory;
 using WindowDataset.Sampling;
 using WindowDataset.Sources;
 
@@ -10,6 +11,7 @@ internal sealed class BatchGatherer
     private readonly RowReader _input;
     private readonly RowReader? _labels;
     private readonly BatchLayout _layout;
+    private readonly TargetOptions _target;
     private readonly TargetKind _targetKind;
     private readonly int _horizon;
     private readonly long _labelShift;
@@ -20,10 +22,14 @@ internal sealed class BatchGatherer
         _input = input;
         _labels = labels;
         _layout = layout;
+        _target = target;
         _targetKind = target.Kind;
         _horizon = target.Horizon;
         _labelShift = layout.Window - 1 + target.Offset;
     }
+
+    /// <summary>The same readers and layout with another sampler (a read of explicit starts).</summary>
+    public BatchGatherer WithSampler(WindowSampler sampler) => new(sampler, _input, _labels, _layout, _target);
 
     public WindowSampler Sampler => _sampler;
 

@@ -15,6 +15,18 @@ internal sealed record BatchLayout(
 
     public long TargetBatchBytes => BatchSize * TargetItemBytes;
 
+    /// <summary>The shape of a full batch, built once: batches share it, so reading <see cref="WindowBatch.Shape"/> allocates nothing.</summary>
+    private IReadOnlyList<long> FullInputShape => field ??= Array.AsReadOnly(InputShape(BatchSize));
+
+    private IReadOnlyList<long>? FullTargetShape => TargetItemShape is null ? null : field ??= Array.AsReadOnly(TargetShape(BatchSize)!);
+
+    /// <summary>A read-only input shape for <paramref name="count"/> windows (shared for full batches).</summary>
+    public IReadOnlyList<long> InputShapeView(int count) => count == BatchSize ? FullInputShape : Array.AsReadOnly(InputShape(count));
+
+    /// <summary>A read-only target shape for <paramref name="count"/> windows (shared for full batches); null without target.</summary>
+    public IReadOnlyList<long>? TargetShapeView(int count) =>
+        TargetItemShape is null ? null : count == BatchSize ? FullTargetShape : Array.AsReadOnly(TargetShape(count)!);
+
     public long[] InputShape(int count)
     {
         long[] shape = new long[2 + RowShape.Length];

@@ -1,3 +1,4 @@
+using WindowDataset.Memory;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
@@ -22,14 +23,6 @@ internal sealed class EpochRun : IDisposable
     private readonly long _end;
     private readonly int _readAhead;
 
-    /// <summary>
-    /// Gather speed (bytes per second, one worker) above which the data is evidently in the page cache. Each worker
-    /// starts an epoch cold; if its first batch gathers faster than this it turns warm, and it turns cold again, for
-    /// the rest of the epoch, at the first slower batch. Cold: the worker announces each batch's windows and a later
-    /// batch's to the kernel (read-ahead) and the mmap reader uses positional reads. Warm: both are skipped, since
-    /// announcing cached pages costs about a quarter of a warm gather.
-    /// </summary>
-    private const double CachedBytesPerSecond = 3e9;
     private readonly long _scratchBytes;
     private readonly Channel<Task<BatchSlot>> _ready;
     private readonly CancellationTokenSource _stop;
@@ -41,6 +34,12 @@ internal sealed class EpochRun : IDisposable
 
     /// <summary>The batch the consumer took from the channel and has not delivered yet (returned by <see cref="Dispose"/> if it never is).</summary>
     private Task<BatchSlot>? _taken;
+
+    /// <summary>Guards the hand-over of <see cref="_taken"/> between the consumer and <see cref="Dispose"/>.</summary>
+    private readonly Lock _handoff = new();
+
+    /// <summary>Set by <see cref="Dispose"/>: a batch the consumer takes from the channel after this is the consumer's to return.</summary>
+    private bool _closed;
     private int _disposed;
 
     public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long count, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
@@ -106,7 +105,12 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
-        Volatile.Write(ref _taken, task);
+        if (!Hold(task))
+        {
+            ((Task)task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+            ReturnOrphan(task, token);
+        }
+
         if (!task.IsCompleted)
         {
             long waitStart = Stopwatch.GetTimestamp();
@@ -150,7 +154,12 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
-        Volatile.Write(ref _taken, task);
+        if (!Hold(task))
+        {
+            await ((Task)task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ReturnOrphan(task, token);
+        }
+
         if (!task.IsCompleted)
         {
             long waitStart = Stopwatch.GetTimestamp();
@@ -181,6 +190,14 @@ internal sealed class EpochRun : IDisposable
             _stopped = true;
         }
 
+        Task<BatchSlot>? taken;
+        lock (_handoff)
+        {
+            _closed = true;
+            taken = _taken;
+            _taken = null;
+        }
+
         _stop.Cancel();
         foreach (Thread t in _threads)
         {
@@ -191,7 +208,7 @@ internal sealed class EpochRun : IDisposable
         }
 
         // Batches finished but never delivered go back to the pool: the one the consumer took, and the rest.
-        if (Interlocked.Exchange(ref _taken, null) is { IsCompletedSuccessfully: true } taken)
+        if (taken is { IsCompletedSuccessfully: true })
         {
             _pool.Return(taken.Result);
         }
@@ -208,13 +225,49 @@ internal sealed class EpochRun : IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Records the batch the consumer took from the channel, so Dispose returns it if it is never delivered; false once Dispose has run.</summary>
+    private bool Hold(Task<BatchSlot> task)
+    {
+        lock (_handoff)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _taken = task;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A batch read from the channel after Dispose collected the slots it could see: only this consumer knows of it,
+    /// so it returns the slot (once the worker has finished with it) and reports the cancellation.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ReturnOrphan(Task<BatchSlot> completed, CancellationToken token)
+    {
+        Debug.Assert(completed.IsCompleted);
+        if (completed.IsCompletedSuccessfully)
+        {
+            _pool.Return(completed.Result);
+        }
+
+        throw new OperationCanceledException(token);
+    }
+
     private BatchSlot Deliver(Task<BatchSlot> task, CancellationToken token)
     {
         // A cancelled run keeps the taken batch in _taken: Dispose returns its slot once the workers have stopped.
         token.ThrowIfCancellationRequested();
-        if (Interlocked.CompareExchange(ref _taken, null, task) != task)
+        lock (_handoff)
         {
-            throw new OperationCanceledException(token); // disposed concurrently: Dispose owns the slot now
+            if (_taken != task)
+            {
+                throw new OperationCanceledException(token); // disposed concurrently: Dispose owns the slot now
+            }
+
+            _taken = null;
         }
 
         BatchSlot slot = task.GetAwaiter().GetResult(); // rethrows a worker's exception (the worker returned its slot)
@@ -229,8 +282,7 @@ internal sealed class EpochRun : IDisposable
         int[] hintShards = new int[_layout.BatchSize];
         long[] hintRows = new long[_layout.BatchSize];
         long[] hintStarts = new long[_layout.BatchSize];
-        bool cold = true; // until the first gather shows the data is in the page cache
-        bool firstBatch = true;
+        var readAhead = new ReadAheadPolicy(_readAhead);
         try
         {
             var scratch = new Span<byte>(scratchPointer, (int)_scratchBytes);
@@ -279,24 +331,21 @@ internal sealed class EpochRun : IDisposable
                 {
                     (long epoch, long index) = Locate(batch);
                     _gatherer.Prepare(slot, epoch, index);
-                    if (cold && _readAhead > 0)
+                    if (readAhead.ShouldAnnounce)
                     {
                         // Cold data: put this batch's windows in flight all at once (the disk needs queue depth; a
                         // page fault or read at a time leaves it idle), and announce a later batch as well.
                         _gatherer.Hint(slot);
-                        if (batch + _readAhead < _end)
+                        if (batch + readAhead.Distance < _end)
                         {
-                            (long aheadEpoch, long aheadIndex) = Locate(batch + _readAhead);
+                            (long aheadEpoch, long aheadIndex) = Locate(batch + readAhead.Distance);
                             _gatherer.Hint(aheadEpoch, aheadIndex, hintShards, hintRows, hintStarts);
                         }
                     }
 
                     long gatherStart = Stopwatch.GetTimestamp();
-                    _gatherer.Gather(slot, scratch, uncached: cold, token);
-                    double seconds = Stopwatch.GetElapsedTime(gatherStart).TotalSeconds;
-                    bool fast = slot.Count * _layout.WindowBytes >= CachedBytesPerSecond * seconds;
-                    cold = !fast || (cold && !firstBatch); // a worker turns warm only on its first batch: later fast batches may be fast because of read-ahead
-                    firstBatch = false;
+                    _gatherer.Gather(slot, scratch, uncached: readAhead.Cold, token);
+                    readAhead.Record(slot.Count * _layout.WindowBytes, Stopwatch.GetElapsedTime(gatherStart).TotalSeconds);
                     completion.SetResult(slot);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -96,7 +96,7 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Equal(1L << 20, o.MemoryBudget);
 
         byte[] expected = NumpyFixtures.Expected(NumpyFixtures.Entry("raw_offset"), "float64");
-        using var loader = new WindowLoader(o);
+        using var loader = new WindowReader(o);
         byte[] window = new byte[loader.WindowBytes];
         loader.ReadWindow(29, window);
         Assert.Equal(expected[(29 * 32)..], window);

@@ -137,10 +137,10 @@ public sealed class FileFaultTests : IDisposable
     }
 
     [Fact]
-    public void ReadWindow_FileTruncated_ThrowsIOExceptionNamingFileAndOffset()
+    public void WindowReaderReadWindow_FileTruncated_ThrowsIOExceptionNamingFileAndOffset()
     {
         string path = TestArrays.WriteNpy(_dir.File("a.npy"), 100, Cols);
-        using var loader = new WindowLoader(TestArrays.Options(path, window: 4));
+        using var loader = new WindowReader(TestArrays.Options(path, window: 4));
         long dataOffset = loader.Info.Shards[0].DataOffset;
         ReliabilityChecks.Truncate(path, dataOffset + (10 * RowBytes) + 3);
         byte[] window = new byte[loader.WindowBytes];

@@ -103,7 +103,7 @@ public sealed class NumpyFixtureTests
         byte[] expected = NumpyFixtures.Expected(entry, "float32");
         long rows = NumpyFixtures.ShapeOf(entry)[0];
         var options = new WindowLoaderOptions { Source = NumpyFixtures.SourceOf(entry), Window = 3, BatchSize = 2, OutputType = ElementType.Float32, Workers = 1 };
-        using var loader = new WindowLoader(options);
+        using var loader = new WindowReader(options);
         byte[] actual = new byte[loader.WindowBytes];
         long start = rows - 3;
         loader.ReadWindow(start, actual);

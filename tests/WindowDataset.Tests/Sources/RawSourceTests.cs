@@ -94,7 +94,7 @@ public sealed class RawSourceTests : IDisposable
         string path = _dir.File("be.i4");
         File.WriteAllBytes(path, bytes);
         var options = new WindowLoaderOptions { Source = new SourceOptions { Paths = [path], Format = SourceFormat.Raw, DType = ">i4", RowShape = [4] }, Window = 2, BatchSize = 2, Workers = 1 };
-        using var loader = new WindowLoader(options);
+        using var loader = new WindowReader(options);
         Assert.True(loader.Info.BigEndian);
         Assert.Equal(ElementType.Int32, loader.OutputType);
         byte[] window = new byte[loader.WindowBytes];

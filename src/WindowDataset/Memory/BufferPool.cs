@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace WindowDataset.Pipeline;
+namespace WindowDataset.Memory;
 
 /// <summary>
 /// The fixed set of batch slots. <see cref="Take"/> blocks until a slot is free; a slot returned after the

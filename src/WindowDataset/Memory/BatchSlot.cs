@@ -1,0 +1,78 @@
+namespace WindowDataset.Memory;
+
+/// <summary>One reusable batch: its buffers (from the allocator) and the starts of the batch it currently holds.</summary>
+internal sealed class BatchSlot
+{
+    public BatchSlot(IBatchMemory input, IBatchMemory? target, int batchSize)
+    {
+        Input = input;
+        Target = target;
+        Shards = new int[batchSize];
+        LocalRows = new long[batchSize];
+        Starts = new long[batchSize];
+    }
+
+    public IBatchMemory Input { get; }
+
+    public IBatchMemory? Target { get; }
+
+    public int[] Shards { get; }
+
+    public long[] LocalRows { get; }
+
+    public long[] Starts { get; }
+
+    public long Epoch { get; set; }
+
+    public long Index { get; set; }
+
+    public int Count { get; set; }
+
+    /// <summary>Bumped every time the slot's batch is disposed, so a stale <see cref="WindowBatch"/> or <see cref="Memory{T}"/> can tell.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
+    private int _generation;
+
+    /// <summary>Allocates the buffers of one slot and checks the allocator kept its contract.</summary>
+    public static BatchSlot Create(IBatchMemoryAllocator allocator, BatchBufferRequest input, BatchBufferRequest? target)
+    {
+        IBatchMemory inputMemory = Allocate(allocator, input);
+        IBatchMemory? targetMemory = null;
+        try
+        {
+            if (target is not null)
+            {
+                targetMemory = Allocate(allocator, target);
+            }
+        }
+        catch
+        {
+            inputMemory.Dispose();
+            throw;
+        }
+
+        return new BatchSlot(inputMemory, targetMemory, (int)input.Shape[0]);
+    }
+
+    /// <summary>Ends the current lease: every view handed out for it turns invalid.</summary>
+    public void EndLease() => Interlocked.Increment(ref _generation);
+
+    public void Free()
+    {
+        Input.Dispose();
+        Target?.Dispose();
+    }
+
+    private static IBatchMemory Allocate(IBatchMemoryAllocator allocator, BatchBufferRequest request)
+    {
+        IBatchMemory memory = allocator.Allocate(request) ?? throw new InvalidOperationException($"{allocator.GetType().Name}.Allocate returned null.");
+        if (memory.Length < request.ByteLength || memory.Pointer % BatchBufferRequest.RequiredAlignment != 0)
+        {
+            memory.Dispose();
+            throw new InvalidOperationException(
+                $"{allocator.GetType().Name}.Allocate: expected at least {request.ByteLength} bytes aligned to {BatchBufferRequest.RequiredAlignment}; found {memory.Length} bytes at 0x{memory.Pointer:X}.");
+        }
+
+        return memory;
+    }
+}

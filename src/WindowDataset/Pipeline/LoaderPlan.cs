@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using WindowDataset.Conversion;
+using WindowDataset.Sampling;
+using WindowDataset.Sources;
+
+namespace WindowDataset.Pipeline;
+
+/// <summary>
+/// Everything a loader (or a <see cref="WindowReader"/>) decides before it reads: the open sources and their
+/// readers, the valid starts, the sampler, the batch layout, and how many batch buffers the budget holds. Owns the
+/// open files until disposed.
+/// </summary>
+internal sealed class LoaderPlan : IDisposable
+{
+    private LoaderPlan(ArraySource source, ArraySource? labels)
+    {
+        Source = source;
+        Labels = labels;
+    }
+
+    public ArraySource Source { get; }
+
+    public ArraySource? Labels { get; }
+
+    public RowReader Reader { get; private set; } = null!;
+
+    public RowReader? LabelReader { get; private set; }
+
+    public TargetOptions Target { get; private set; } = null!;
+
+    public StartIndex Index { get; private set; } = null!;
+
+    public WindowSampler Sampler { get; private set; } = null!;
+
+    public BatchLayout Layout { get; private set; } = null!;
+
+    public BatchGatherer Gatherer { get; private set; } = null!;
+
+    public int Rank { get; private set; }
+
+    public int WorldSize { get; private set; }
+
+    public int Workers { get; private set; }
+
+    /// <summary>Bytes of one full batch, input and target.</summary>
+    public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes;
+
+    /// <summary>Conversion scratch of all workers.</summary>
+    public long ScratchBytes => Workers * Gatherer.ScratchBytes;
+
+    /// <summary>The smallest budget that holds two batches and the workers' scratch.</summary>
+    public long MinimumBudget => (2 * BatchBytes) + ScratchBytes;
+
+    /// <summary>Batch buffers: as many as the budget holds, at most prefetch + 1, at least 2.</summary>
+    public int BufferCount { get; private set; }
+
+    /// <summary>Plans a pipelined loader: the options' sampler, ranks, workers and budget. Options must be validated.</summary>
+    public static LoaderPlan ForLoader(WindowLoaderOptions options) => Create(options, pipelined: true);
+
+    /// <summary>Plans random access in file order (every stride-th valid start, or the explicit starts): no ranks, workers or budget.</summary>
+    public static LoaderPlan ForReader(WindowLoaderOptions options) => Create(options, pipelined: false);
+
+    /// <summary>A sampler over explicit starts with this plan's batch size (for reads of given windows).</summary>
+    public WindowSampler SamplerFor(IList<long> starts) =>
+        new(Index, SamplerKind.Sequential, 0, 1, null, Layout.BatchSize, dropLast: false, rank: 0, worldSize: 1, starts);
+
+    public void Dispose()
+    {
+        Reader?.Dispose();
+        LabelReader?.Dispose();
+        Labels?.Dispose();
+        Source.Dispose();
+    }
+
+    private static LoaderPlan Create(WindowLoaderOptions options, bool pipelined)
+    {
+        ArraySource source = ArraySource.Open(options.Source);
+        LoaderPlan? plan = null;
+        try
+        {
+            TargetOptions target = options.Target ?? new TargetOptions();
+            ArraySource? labels = target.Kind == TargetKind.File ? ArraySource.Open(target.Source!, "target.source") : null;
+            plan = new LoaderPlan(source, labels) { Target = target };
+            plan.Build(options, pipelined);
+            return plan;
+        }
+        catch
+        {
+            if (plan is null)
+            {
+                source.Dispose();
+            }
+            else
+            {
+                plan.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private void Build(WindowLoaderOptions options, bool pipelined)
+    {
+        ElementType output = options.OutputType ?? Source.ElementType;
+        if (!ElementConverter.CanConvert(Source.ElementType, output))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"outputType: expected the file's type ({ElementTypeInfo.Name(Source.ElementType)}), float32 or float64; found {ElementTypeInfo.Name(output)}.");
+        }
+
+        long span = options.Window;
+        long? labelRows = null;
+        int[]? targetShape = null;
+        ElementType targetType = output;
+        long targetBytes = 0;
+        if (Target.Kind == TargetKind.Next)
+        {
+            span += Target.Horizon;
+            targetShape = [Target.Horizon, .. Source.RowShape];
+            targetBytes = Target.Horizon * Source.RowElements * ElementTypeInfo.SizeOf(output);
+        }
+        else if (Labels is not null)
+        {
+            targetType = options.OutputType ?? Labels.ElementType;
+            if (!ElementConverter.CanConvert(Labels.ElementType, targetType))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), $"outputType: expected the labels' type ({ElementTypeInfo.Name(Labels.ElementType)}), float32 or float64; found {ElementTypeInfo.Name(targetType)}.");
+            }
+
+            if (Labels.TotalRows != Source.TotalRows)
+            {
+                throw new InvalidDataException($"{Labels.Shards[0].Path}: target.source rows: expected {Source.TotalRows} (one label row per input row); found {Labels.TotalRows}.");
+            }
+
+            labelRows = Labels.TotalRows;
+            targetShape = [.. Labels.ItemShape]; // (N,) labels give (B,) targets
+            targetBytes = Labels.RowElements * ElementTypeInfo.SizeOf(targetType);
+        }
+
+        Index = StartIndex.Build(Source, span, labelRows, options.Window - 1 + Target.Offset);
+        if (Index.Count == 0)
+        {
+            long longest = 0;
+            foreach (ShardFile s in Source.Shards)
+            {
+                longest = Math.Max(longest, s.Rows);
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"window: expected at most {longest - (span - options.Window)} rows (the longest shard has {longest} rows{(span > options.Window ? $" and the target needs {span - options.Window} more" : string.Empty)}); found {options.Window}: no window fits.");
+        }
+
+        if (pipelined)
+        {
+            (Rank, WorldSize) = options.ResolveRank();
+            Workers = options.ResolveWorkers();
+            Sampler = new WindowSampler(Index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts);
+        }
+        else
+        {
+            (Rank, WorldSize, Workers) = (0, 1, 1);
+            Sampler = new WindowSampler(Index, SamplerKind.Sequential, options.Seed, options.Stride, null, 1, dropLast: false, rank: 0, worldSize: 1, options.Starts);
+        }
+
+        int batchSize = pipelined ? options.BatchSize : 1;
+        long windowBytes = options.Window * Source.RowElements * ElementTypeInfo.SizeOf(output);
+        Layout = new BatchLayout(batchSize, options.Window, Source.RowShape, output, windowBytes, targetShape, targetType, targetBytes);
+        if (Layout.InputBatchBytes > int.MaxValue || Layout.TargetBatchBytes > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"batchSize: expected a batch of at most {int.MaxValue} bytes; found {batchSize} windows of {windowBytes} bytes = {Layout.InputBatchBytes} bytes.");
+        }
+
+        Reader = RowReader.Create(Source, output, options.Io, options.PageCache);
+        if (Labels is not null)
+        {
+            LabelReader = RowReader.Create(Labels, targetType, options.Io, options.PageCache);
+        }
+
+        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
+        if (!pipelined)
+        {
+            BufferCount = 0;
+            return;
+        }
+
+        long fitting = (options.MemoryBudget - ScratchBytes) / BatchBytes;
+        if (fitting < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"memoryBudget: expected at least {MinimumBudget} bytes (2 batches of {BatchBytes} bytes{(ScratchBytes > 0 ? $" + {ScratchBytes} bytes of conversion scratch for {Workers} workers" : string.Empty)}); found {options.MemoryBudget}.");
+        }
+
+        int prefetch = options.Prefetch ?? (2 * Workers);
+        BufferCount = (int)Math.Max(2, Math.Min(fitting, prefetch + 1L));
+        Debug.Assert(BufferCount * BatchBytes + ScratchBytes <= options.MemoryBudget);
+    }
+}
