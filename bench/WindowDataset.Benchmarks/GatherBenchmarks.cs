@@ -3,6 +3,7 @@ using WindowDataset.Memory;
 using WindowDataset.Pipeline;
 using WindowDataset.Sampling;
 using WindowDataset.Sources;
+using WindowDataset.Synthetic;
 
 namespace WindowDataset.Benchmarks;
 

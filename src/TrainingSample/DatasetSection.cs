@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WindowDataset;
+using WindowDataset.Synthetic;
 
 namespace TrainingSample;
 

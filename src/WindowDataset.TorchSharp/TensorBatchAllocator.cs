@@ -10,7 +10,7 @@ namespace WindowDataset.TorchSharp;
 /// dispose scope (the loader allocates inside the consumer's first <c>MoveNext</c>, possibly inside a
 /// <c>torch.NewDisposeScope()</c> that must not free the pool), and disposed by the loader when it is disposed.
 /// </summary>
-public sealed class TensorBatchAllocator : IBatchMemoryAllocator
+internal sealed class TensorBatchAllocator : IBatchMemoryAllocator
 {
     private long _live;
 

@@ -84,7 +84,7 @@ public sealed class NpyWriter : IDisposable
     public void Dispose() => _stream.Dispose();
 
     /// <summary>Builds a numpy header for the shape: magic, version, length, dict, padded to a multiple of 64 bytes.</summary>
-    public static byte[] BuildHeader(ElementType type, IReadOnlyList<long> shape)
+    internal static byte[] BuildHeader(ElementType type, IReadOnlyList<long> shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var sb = new StringBuilder("{'descr': '").Append(ElementTypeInfo.Descr(type)).Append("', 'fortran_order': False, 'shape': (");

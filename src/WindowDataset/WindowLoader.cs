@@ -22,6 +22,7 @@ namespace WindowDataset;
 /// </example>
 public sealed class WindowLoader : IDisposable, IAsyncDisposable
 {
+    private readonly WindowLoaderOptions _options;
     private readonly LoaderPlan _plan;
     private readonly BatchGatherer _gatherer;
     private readonly BufferPool _pool;
@@ -48,7 +49,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         options = options.Clone();
-        Options = options;
+        _options = options;
         IBatchMemoryAllocator alloc = allocator ?? NativeBatchAllocator.Shared;
         _readAhead = options.ReadAhead;
         _plan = LoaderPlan.ForLoader(options);
@@ -62,8 +63,8 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         TargetInfo = _plan.Labels is null ? null : ArrayInfo.From(_plan.Labels);
     }
 
-    /// <summary>A copy of the options the loader was created with (changing it does not affect the loader).</summary>
-    public WindowLoaderOptions Options { get; }
+    /// <summary>A new copy, on every call, of the options the loader was created with (changing it does not affect the loader).</summary>
+    public WindowLoaderOptions Options => _options.Clone();
 
     /// <summary>The input array.</summary>
     public ArrayInfo Info { get; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WindowDataset.Cli.Tests.Infrastructure;
+using WindowDataset.Synthetic;
 
 namespace WindowDataset.Cli.Tests;
 

@@ -1,4 +1,5 @@
 using WindowDataset.Cli.Tests.Infrastructure;
+using WindowDataset.Synthetic;
 
 namespace WindowDataset.Cli.Tests;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using WindowDataset.ML.Tests.Infrastructure;
+using WindowDataset.Synthetic;
 
 namespace WindowDataset.ML.Tests;
 

@@ -136,6 +136,9 @@ public sealed class TensorWindowLoaderTests : IDisposable
 
         Assert.Throws<ObjectDisposedException>(() => first.Input);
         Assert.True(input.IsInvalid);
+
+        // A tensor kept past its batch fails loudly instead of showing the buffer's next batch.
+        Assert.ThrowsAny<InvalidOperationException>(() => input.sum());
     }
 
     [Theory]

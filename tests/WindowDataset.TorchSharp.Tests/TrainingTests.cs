@@ -1,4 +1,5 @@
 using TrainingSample.Torch;
+using WindowDataset.Synthetic;
 
 namespace WindowDataset.TorchSharp.Tests;
 

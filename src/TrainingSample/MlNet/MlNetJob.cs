@@ -5,6 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using WindowDataset;
 using WindowDataset.ML;
+using WindowDataset.Synthetic;
 
 namespace TrainingSample.MlNet;
 

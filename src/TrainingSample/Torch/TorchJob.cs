@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using TorchSharp;
 using WindowDataset;
+using WindowDataset.Synthetic;
 using WindowDataset.TorchSharp;
 
 namespace TrainingSample.Torch;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WindowDataset.Cli.Output;
 using WindowDataset.Cli.Parsing;
+using WindowDataset.Synthetic;
 
 namespace WindowDataset.Cli.Commands;
 
