@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using Microsoft.Win32.SafeHandles;
+using WindowDataset.Cli.Interop;
 
 namespace WindowDataset.Cli.Benchmarks;
 
@@ -57,8 +58,7 @@ internal sealed class MappedFileView : IDisposable
     }
 
     /// <summary>Copies <paramref name="destination"/>.Length bytes from file offset <paramref name="offset"/>.</summary>
-    public void Read(long offset, Span<byte> destination) =>
-        View.SafeMemoryMappedViewHandle.ReadSpan((ulong)(View.PointerOffset + offset), destination);
+    public void Read(long offset, Span<byte> destination) => NativeMethods.Read(View, offset, destination);
 
     public void Dispose()
     {
