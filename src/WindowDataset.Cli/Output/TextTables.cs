@@ -17,7 +17,8 @@ internal static class TextTables
         var table = new Table().Border(TableBorder.None).ShowHeaders();
         for (int i = 0; i < headers.Length; i++)
         {
-            var column = new TableColumn(new Text(headers[i]));
+            // Two spaces between columns, none at the edges.
+            var column = new TableColumn(new Text(headers[i])) { Padding = new Padding(0, 0, i == headers.Length - 1 ? 0 : 2, 0) };
             table.AddColumn(i == 0 ? column.LeftAligned() : column.RightAligned());
         }
 
