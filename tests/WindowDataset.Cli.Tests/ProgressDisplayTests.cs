@@ -32,6 +32,24 @@ public sealed class ProgressDisplayTests
     }
 
     [Fact]
+    public void Start_WhileAnotherBarIsLive_SecondDrawsNothingAndDoesNotThrow()
+    {
+        // A real console (TestConsole does not enforce Spectre's one-live-display rule).
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var display = new ProgressDisplay(ProgressDisplay.ForWriter(writer));
+
+        using (ProgressScope first = display.Start("first"))
+        {
+            using ProgressScope second = display.Start("second");
+            second.Report(1);
+            first.Report(1);
+        }
+
+        Assert.Contains("first", writer.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("second", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dispose_Twice_IsHarmless()
     {
         var console = new TestConsole().Interactive();

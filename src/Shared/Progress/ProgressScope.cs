@@ -17,20 +17,30 @@ internal sealed class ProgressScope : IProgress<double>, IDisposable
 
     internal ProgressScope(IAnsiConsole console, string label)
     {
-        _finished = new ManualResetEventSlim(false);
+        var finished = new ManualResetEventSlim(false);
         var started = new TaskCompletionSource<ProgressTask>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _render = Task.Run(() => console.Progress()
+        Task render = Task.Run(() => console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 started.SetResult(context.AddTask(Markup.Escape(label), maxValue: 1));
-                _finished.Wait();
+                finished.Wait();
             }));
 
-        // The bar exists once the render loop has added it; a render loop that failed to start leaves no bar.
-        Task.WaitAny(started.Task, _render);
-        _task = started.Task.IsCompletedSuccessfully ? started.Task.Result : null;
+        // The bar exists once the render loop has added it. A render loop that could not start (another live display
+        // on the same console) leaves the work without a bar rather than failing it.
+        Task.WaitAny(started.Task, render);
+        if (!started.Task.IsCompletedSuccessfully)
+        {
+            _ = render.Exception;
+            finished.Dispose();
+            return;
+        }
+
+        _finished = finished;
+        _render = render;
+        _task = started.Task.Result;
     }
 
     private ProgressScope()
