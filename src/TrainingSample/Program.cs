@@ -8,8 +8,7 @@ try
     arguments = SampleArguments.Parse(args);
     if (arguments.Help)
     {
-        Console.WriteLine(SampleArguments.Usage);
-        return 0;
+        return arguments.WriteHelp(Console.Out);
     }
 
     SampleConfig config = SampleConfig.Load(arguments.ConfigPath);

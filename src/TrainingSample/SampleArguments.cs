@@ -1,84 +1,98 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Globalization;
+
 namespace TrainingSample;
 
-/// <summary>The command line: <c>--config FILE [--json] [--epochs N] [--quiet] [--generate] [--verbose]</c>.</summary>
+/// <summary>The command line, parsed with System.CommandLine: <c>--config FILE [--json] [--epochs N] [--quiet] [--generate] [--verbose]</c>.</summary>
 internal sealed class SampleArguments
 {
     public const string Usage = "usage: dotnet run --project src/TrainingSample -- --config FILE [--json] [--epochs N] [--quiet] [--generate] [--verbose]";
 
-    public string ConfigPath { get; private set; } = string.Empty;
+    private static readonly Option<string?> s_config = new("--config", "-c") { Description = "the sample's JSON config (dataset, loader, training sections)", HelpName = "FILE" };
+    private static readonly Option<bool> s_json = new("--json") { Description = "the last line is one JSON summary", Arity = ArgumentArity.Zero };
+    private static readonly Option<bool> s_quiet = new("--quiet", "-q") { Description = "no progress bars and no per-epoch lines", Arity = ArgumentArity.Zero };
+    private static readonly Option<bool> s_verbose = new("--verbose") { Description = "stack traces with errors", Arity = ArgumentArity.Zero };
+    private static readonly Option<bool> s_generate = new("--generate") { Description = "create the dataset even when the config says not to", Arity = ArgumentArity.Zero };
+    private static readonly Option<int?> s_epochs = new("--epochs")
+    {
+        Description = "epochs to train (default: the config's)",
+        HelpName = "N",
+        CustomParser = result =>
+        {
+            string text = result.Tokens[0].Value;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int epochs) && epochs >= 1)
+            {
+                return epochs;
+            }
 
-    public bool Json { get; private set; }
+            result.AddError($"--epochs: expected a whole number >= 1; found '{text}'.");
+            return null;
+        },
+    };
 
-    public bool Quiet { get; private set; }
+    private static readonly RootCommand s_root = new("The WindowDataset training sample: trains a TorchSharp forecaster (or an ML.NET regressor) on windows of a .npy.")
+    {
+        s_config, s_json, s_epochs, s_quiet, s_generate, s_verbose,
+    };
 
-    public bool Verbose { get; private set; }
+    private SampleArguments(ParseResult result)
+    {
+        Result = result;
+        ConfigPath = result.GetValue(s_config) ?? string.Empty;
+        Json = result.GetValue(s_json);
+        Quiet = result.GetValue(s_quiet);
+        Verbose = result.GetValue(s_verbose);
+        Generate = result.GetValue(s_generate);
+        Epochs = result.GetValue(s_epochs);
+    }
+
+    public string ConfigPath { get; }
+
+    public bool Json { get; }
+
+    public bool Quiet { get; }
+
+    public bool Verbose { get; }
 
     /// <summary>Create the dataset even when the config says not to (for the large seed-32gb problem).</summary>
-    public bool Generate { get; private set; }
+    public bool Generate { get; }
 
-    public int? Epochs { get; private set; }
+    public int? Epochs { get; }
 
-    public bool Help { get; private set; }
+    /// <summary>True when the command line asked for System.CommandLine's help (or version); <see cref="WriteHelp"/> prints it.</summary>
+    public bool Help => Result.Action is not null and not ParseErrorAction;
+
+    private ParseResult Result { get; }
 
     /// <exception cref="ArgumentException">Unknown option, missing value or bad number.</exception>
     public static SampleArguments Parse(string[] args)
     {
-        var result = new SampleArguments();
-        for (int i = 0; i < args.Length; i++)
+        ParseResult result = s_root.Parse(args);
+        var arguments = new SampleArguments(result);
+        if (arguments.Help)
         {
-            string a = args[i];
-            switch (a)
-            {
-                case "--config":
-                case "-c":
-                    result.ConfigPath = Value(args, ref i, a);
-                    break;
-                case "--json":
-                    result.Json = true;
-                    break;
-                case "--quiet":
-                case "-q":
-                    result.Quiet = true;
-                    break;
-                case "--verbose":
-                    result.Verbose = true;
-                    break;
-                case "--generate":
-                    result.Generate = true;
-                    break;
-                case "--epochs":
-                    string v = Value(args, ref i, a);
-                    if (!int.TryParse(v, out int epochs) || epochs < 1)
-                    {
-                        throw new ArgumentException($"--epochs: expected a whole number >= 1; found '{v}'.");
-                    }
-
-                    result.Epochs = epochs;
-                    break;
-                case "--help":
-                case "-h":
-                    result.Help = true;
-                    break;
-                default:
-                    throw new ArgumentException($"unknown argument '{a}'. {Usage}");
-            }
+            return arguments;
         }
 
-        if (!result.Help && result.ConfigPath.Length == 0)
+        if (result.UnmatchedTokens.Count > 0)
+        {
+            throw new ArgumentException($"unknown argument '{result.UnmatchedTokens[0]}'. {Usage}");
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            throw new ArgumentException(result.Errors[0].Message);
+        }
+
+        if (arguments.ConfigPath.Length == 0)
         {
             throw new ArgumentException($"--config: expected a config file; found none. {Usage}");
         }
 
-        return result;
+        return arguments;
     }
 
-    private static string Value(string[] args, ref int i, string name)
-    {
-        if (i + 1 >= args.Length)
-        {
-            throw new ArgumentException($"{name}: expected a value; found the end of the command line.");
-        }
-
-        return args[++i];
-    }
+    /// <summary>Runs the help (or version) action on <paramref name="output"/>.</summary>
+    public int WriteHelp(TextWriter output) => Result.Invoke(new InvocationConfiguration { Output = output, EnableDefaultExceptionHandler = false });
 }

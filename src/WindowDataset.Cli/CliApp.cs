@@ -1,12 +1,15 @@
-using System.Text;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using WindowDataset.Cli.CommandLine;
 using WindowDataset.Cli.Commands;
-using WindowDataset.Cli.Parsing;
+using WindowDataset.Shared.Progress;
 
 namespace WindowDataset.Cli;
 
 /// <summary>
-/// The windowds tool: dispatches a verb, maps failures to exit codes (1: the input or the work failed; 2: the
-/// command line is wrong) with one line on stderr (plus the stack trace with --verbose).
+/// The windowds tool: parses with System.CommandLine (help, <c>--version</c>, completions through its
+/// <c>[suggest]</c> directive), runs the verb, and maps failures to exit codes (1: the input or the work failed;
+/// 2: the command line is wrong) with one line on stderr (plus the stack trace with --verbose).
 /// </summary>
 internal static class CliApp
 {
@@ -14,62 +17,50 @@ internal static class CliApp
     public const int Failure = 1;
     public const int UsageError = 2;
 
-    private static readonly ICommand[] s_commands = [new InfoCommand(), new GenCommand(), new TakeCommand(), new ConvertCommand(), new BenchCommand()];
+    /// <summary>The command tree; read-only once built, so one instance serves every run.</summary>
+    internal static RootCommand Root { get; } = BuildRoot();
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, CancellationToken cancellationToken = default)
+    /// <summary>Runs the tool without progress bars (as when stderr is redirected).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        Run(args, stdout, stderr, ProgressDisplay.Disabled, cancellationToken);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ProgressDisplay progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Length == 0)
+        ArgumentNullException.ThrowIfNull(progress);
+
+        // "windowds help [verb]" reads as the --help of the verb, as it did before System.CommandLine.
+        if (args is ["help", .. string[] rest])
         {
-            stderr.WriteLine("windowds: expected a verb (info, gen, take, convert, bench); run 'windowds --help' for usage.");
+            args = [.. rest, "--help"];
+        }
+
+        ParseResult result = Root.Parse(args);
+        bool verbose = result.GetValue(CliOptions.Verbose);
+        // Help, --version and the [suggest] completion directive are System.CommandLine's own actions; verbs have none.
+        if (result.Action is not null and not ParseErrorAction)
+        {
+            return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+
+        string? usage = UsageErrors.Describe(result, args);
+        if (usage is not null || result.CommandResult.Command is not VerbCommand verb)
+        {
+            stderr.WriteLine($"windowds {usage}");
             return UsageError;
         }
 
-        string verb = args[0];
-        if (verb is "--help" or "-h" or "help")
-        {
-            stdout.Write(GeneralHelp());
-            return Success;
-        }
-
-        if (verb == "--version")
-        {
-            stdout.WriteLine(typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-            return Success;
-        }
-
-        ICommand? command = Array.Find(s_commands, c => c.Name == verb);
-        if (command is null)
-        {
-            stderr.WriteLine($"windowds: unknown verb '{verb}'; expected one of info, gen, take, convert, bench (run 'windowds --help').");
-            return UsageError;
-        }
-
-        bool verbose = args.Contains("--verbose") || args.Contains("-v");
-        var parser = new ArgumentParser(command.Name, command.Options);
         try
         {
-            ParsedArguments parsed = parser.Parse(args[1..]);
-            if (parsed.Has("--help"))
-            {
-                stdout.WriteLine($"usage: {command.Usage}");
-                stdout.WriteLine();
-                stdout.WriteLine(command.Summary);
-                stdout.WriteLine();
-                stdout.WriteLine("options:");
-                stdout.WriteLine(parser.DescribeOptions());
-                return Success;
-            }
-
-            var context = new CommandContext(stdout, stderr, interactive, parsed.Has("--quiet"));
-            return command.Execute(parsed, context, cancellationToken);
+            var context = new CommandContext(stdout, stderr, progress, result.GetValue(CliOptions.Quiet));
+            return verb.Execute(result, context, cancellationToken);
         }
         catch (UsageException ex)
         {
             string message = OneLine(ex.Message);
-            stderr.WriteLine($"windowds {(message.StartsWith(command.Name + ":", StringComparison.Ordinal) ? string.Empty : command.Name + ": ")}{message}");
+            stderr.WriteLine($"windowds {(message.StartsWith(verb.Name + ":", StringComparison.Ordinal) ? string.Empty : verb.Name + ": ")}{message}");
             if (verbose)
             {
                 stderr.WriteLine(ex.ToString());
@@ -79,7 +70,7 @@ internal static class CliApp
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            stderr.WriteLine($"windowds {command.Name}: {Describe(ex)}");
+            stderr.WriteLine($"windowds {verb.Name}: {Describe(ex)}");
             if (verbose)
             {
                 stderr.WriteLine(ex.ToString());
@@ -126,19 +117,25 @@ internal static class CliApp
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
-    private static string GeneralHelp()
+    private static RootCommand BuildRoot()
     {
-        var sb = new StringBuilder();
-        sb.AppendLine("windowds: make, inspect, convert, take and benchmark window datasets (.npy, raw, HDF5).");
-        sb.AppendLine();
-        sb.AppendLine("usage:");
-        foreach (ICommand c in s_commands)
+        var root = new RootCommand("windowds: make, inspect, convert, take and benchmark window datasets (.npy, raw, HDF5). Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error.");
+        root.HelpName = "windowds";
+        root.Add(CliOptions.Quiet);
+        root.Add(CliOptions.Verbose);
+        foreach (Option option in root.Options)
         {
-            sb.AppendLine($"  {c.Usage}");
+            if (option is VersionOption version)
+            {
+                version.Action = new VersionAction();
+            }
         }
 
-        sb.AppendLine();
-        sb.AppendLine("Run 'windowds <verb> --help' for the options of a verb. Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error.");
-        return sb.ToString();
+        root.Add(new InfoCommand());
+        root.Add(new GenCommand());
+        root.Add(new TakeCommand());
+        root.Add(new ConvertCommand());
+        root.Add(new BenchCommand());
+        return root;
     }
 }

@@ -1,3 +1,5 @@
+using WindowDataset.Shared.Progress;
+
 namespace WindowDataset.Cli;
 
 /// <summary>Entry point of the windowds tool.</summary>
@@ -11,7 +13,6 @@ internal static class Program
             e.Cancel = true;
             cancel.Cancel();
         };
-        bool interactive = !Console.IsErrorRedirected;
-        return CliApp.Run(args, Console.Out, Console.Error, interactive, cancel.Token);
+        return CliApp.Run(args, Console.Out, Console.Error, ProgressDisplay.ForStandardError(enabled: true), cancel.Token);
     }
 }

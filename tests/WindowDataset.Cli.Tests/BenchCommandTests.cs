@@ -86,7 +86,11 @@ public sealed class BenchCommandTests
         long[] written = [.. File.ReadAllLines(starts).Where(l => l.Length > 0).Select(long.Parse)];
         using var loader = new WindowLoader(new WindowLoaderOptions
         {
-            Source = SourceOptions.FromPaths(path), Window = 8, BatchSize = 16, WindowsPerEpoch = 50, Seed = 3,
+            Source = SourceOptions.FromPaths(path),
+            Window = 8,
+            BatchSize = 16,
+            WindowsPerEpoch = 50,
+            Seed = 3,
         });
         long[] expected = [.. Enumerable.Range(0, (int)loader.BatchesPerEpoch).SelectMany(b => loader.GetStarts(0, b))];
         Assert.Equal(expected, written);

@@ -37,6 +37,21 @@ public sealed class GenCommandTests
         Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(path));
     }
 
+    [Theory]
+    [InlineData(null, "ar")]
+    [InlineData("AR", "ar")]
+    [InlineData("random", "random")]
+    public void Gen_Summary_SpellsTheSignalAsTheOption(string? signal, string expected)
+    {
+        using var dir = new TempDirectory();
+        string[] args = ["gen", dir.File("g.npy"), "--rows", "10", "--cols", "2"];
+
+        CliResult result = Tool.Run(signal is null ? args : [.. args, "--signal", signal]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"(10, 2) float64 {expected}, ", result.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Gen_Random_ValuesInUnitRange()
     {

@@ -190,7 +190,7 @@ internal static class MlNetJob
         string path = dataset.Path!;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string partial = path + ".partial";
-        log.WriteLine($"{path}: creating a {dataset.Rows} x {dataset.Cols} {ElementTypeInfo.Name(dataset.Type)} {dataset.Signal} demo array");
+        log.WriteLine($"{path}: creating a {dataset.Rows} x {dataset.Cols} {ElementTypeInfo.Name(dataset.Type)} {Torch.TorchJob.SignalName(dataset.Signal)} demo array");
         try
         {
             SyntheticData.WriteNpy(partial, dataset.Rows, dataset.Cols, dataset.Type, dataset.Signal, dataset.Seed);

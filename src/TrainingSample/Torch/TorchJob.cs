@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using TorchSharp;
 using WindowDataset;
+using WindowDataset.Shared.Progress;
 using WindowDataset.Synthetic;
 using WindowDataset.TorchSharp;
 
@@ -13,14 +14,14 @@ internal static class TorchJob
     public static int Run(SampleConfig config, SampleArguments args, TextWriter output)
     {
         DatasetSection dataset = config.Dataset;
-        var progress = new ProgressBar(!args.Json && !args.Quiet);
+        ProgressDisplay progress = ProgressDisplay.ForStandardError(!args.Json && !args.Quiet);
         if (dataset.Path is not null && !File.Exists(dataset.Path))
         {
             if (!dataset.Generate && !args.Generate)
             {
                 long bytes = dataset.Rows * dataset.Cols * ElementTypeInfo.SizeOf(dataset.Type);
                 throw new FileNotFoundException(
-                    $"{dataset.Path}: not found; it is a {FormatBytes(bytes)} array ({dataset.Rows} x {dataset.Cols} {ElementTypeInfo.Name(dataset.Type)}) this config does not create by itself. Create it with `dotnet run --project src/WindowDataset.Cli -- gen {dataset.Path} --rows {dataset.Rows} --cols {dataset.Cols} --dtype {ElementTypeInfo.Name(dataset.Type)} --seed {dataset.Seed} --signal {(dataset.Signal == SignalKind.Ar ? "ar" : "random")}`, or rerun with --generate.",
+                    $"{dataset.Path}: not found; it is a {FormatBytes(bytes)} array ({dataset.Rows} x {dataset.Cols} {ElementTypeInfo.Name(dataset.Type)}) this config does not create by itself. Create it with `dotnet run --project src/WindowDataset.Cli -- gen {dataset.Path} --rows {dataset.Rows} --cols {dataset.Cols} --dtype {ElementTypeInfo.Name(dataset.Type)} --seed {dataset.Seed} --signal {SignalName(dataset.Signal)}`, or rerun with --generate.",
                     dataset.Path);
             }
 
@@ -38,19 +39,34 @@ internal static class TorchJob
                 $"{config.Path}: {l.Info.Rows} rows x ({string.Join(", ", l.RowShape)}) {ElementTypeInfo.Name(l.Info.ElementType)} -> {loader.DType}; window {l.Window}, batch {l.BatchSize}, {l.WindowsPerEpoch} windows/epoch, {l.Workers} workers, {l.BufferCount} buffers of {FormatBytes(l.BatchBytes)}; model {settings.Model}, {settings.Epochs} epochs"));
         }
 
-        IReadOnlyList<EpochReport> reports = Trainer.Train(
-            loader,
-            settings,
-            onEpoch: r =>
-            {
-                progress.Clear();
-                if (!args.Quiet)
+        // One bar per epoch, erased before the epoch's line is printed.
+        ProgressScope? bar = null;
+        IReadOnlyList<EpochReport> reports;
+        try
+        {
+            reports = Trainer.Train(
+                loader,
+                settings,
+                onEpoch: r =>
                 {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"epoch {r.Epoch + 1}/{settings.Epochs}  loss {r.Loss:F6}  windows/s {r.WindowsPerSecond:N0}  data wait {r.DataWaitShare * 100:F1}%  ({r.Seconds:F1} s)"));
-                }
-            },
-            onBatch: (done, total) => progress.Report("training", (double)done / total));
+                    bar?.Dispose();
+                    bar = null;
+                    if (!args.Quiet)
+                    {
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"epoch {r.Epoch + 1}/{settings.Epochs}  loss {r.Loss:F6}  windows/s {r.WindowsPerSecond:N0}  data wait {r.DataWaitShare * 100:F1}%  ({r.Seconds:F1} s)"));
+                    }
+                },
+                onBatch: (done, total) =>
+                {
+                    bar ??= progress.Start("training");
+                    bar.Report((double)done / total);
+                });
+        }
+        finally
+        {
+            bar?.Dispose();
+        }
 
         double seconds = 0;
         double wait = 0;
@@ -89,20 +105,23 @@ internal static class TorchJob
         return 0;
     }
 
-    private static void Generate(DatasetSection dataset, ProgressBar progress, TextWriter output)
+    private static void Generate(DatasetSection dataset, ProgressDisplay progress, TextWriter output)
     {
         string path = dataset.Path!;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string partial = path + ".partial";
-        output.WriteLine($"{path}: creating a {dataset.Rows} x {dataset.Cols} {ElementTypeInfo.Name(dataset.Type)} {dataset.Signal} demo array ({FormatBytes(dataset.Rows * dataset.Cols * ElementTypeInfo.SizeOf(dataset.Type))})");
+        output.WriteLine($"{path}: creating a {dataset.Rows} x {dataset.Cols} {ElementTypeInfo.Name(dataset.Type)} {SignalName(dataset.Signal)} demo array ({FormatBytes(dataset.Rows * dataset.Cols * ElementTypeInfo.SizeOf(dataset.Type))})");
         try
         {
-            SyntheticData.WriteNpy(partial, dataset.Rows, dataset.Cols, dataset.Type, dataset.Signal, dataset.Seed, new Progress(progress));
+            using (ProgressScope bar = progress.Start("creating data"))
+            {
+                SyntheticData.WriteNpy(partial, dataset.Rows, dataset.Cols, dataset.Type, dataset.Signal, dataset.Seed, bar);
+            }
+
             File.Move(partial, path, overwrite: true);
         }
         finally
         {
-            progress.Clear();
             if (File.Exists(partial))
             {
                 File.Delete(partial);
@@ -117,8 +136,6 @@ internal static class TorchJob
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F1} KiB"),
     };
 
-    private sealed class Progress(ProgressBar bar) : IProgress<double>
-    {
-        public void Report(double value) => bar.Report("creating data", value);
-    }
+    /// <summary>The signal as the config (and <c>windowds gen --signal</c>) spells it.</summary>
+    internal static string SignalName(SignalKind signal) => signal == SignalKind.Random ? "random" : "ar";
 }

@@ -1,3 +1,5 @@
+using WindowDataset.Cli.Benchmarks.Baselines;
+
 namespace WindowDataset.Cli.Benchmarks;
 
 /// <summary>One measured configuration (io x cache) and what the loader resolved for it.</summary>

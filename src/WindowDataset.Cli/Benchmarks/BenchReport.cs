@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Spectre.Console;
+using WindowDataset.Cli.Benchmarks.Baselines;
 using WindowDataset.Cli.Commands;
 using WindowDataset.Cli.Output;
 
@@ -69,13 +71,13 @@ internal sealed class BenchReport
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"io={LoaderConfig.Name(_c.Io)} cache={(_c.Cold ? "cold" : "warm")} page-cache={(_c.PageCache == PageCachePolicy.DropAfterRead ? "drop" : "default")} dtype={ElementTypeInfo.Name(_c.OutputType)} (file {ElementTypeInfo.Name(_c.FileType)}) window={_c.Window} batch={_c.BatchSize} workers={_c.Workers} count={_c.Plan.Count} budget={budget} ({_c.BufferCount} buffers x {Units.Bytes(_c.BatchBytes)}) step={_c.StepMs} ms runs={_runs.Count}"));
         RunFigures m = Median();
-        var table = new TextTable("method", "windows/s", "GB/s", "loader x");
-        table.Add("loader", Units.Number(m.WindowsPerSecond, 0), Units.Number(m.GbPerSecond, 3), string.Empty);
+        Table table = TextTables.Create("method", "windows/s", "GB/s", "loader x");
+        TextTables.AddRow(table, "loader", Units.Number(m.WindowsPerSecond, 0), Units.Number(m.GbPerSecond, 3), string.Empty);
         AddBaseline(table, "pread, 1 thread", m.Pread, m.WindowsPerSecond);
         AddBaseline(table, $"pread, {_c.Workers} threads", m.PreadThreads, m.WindowsPerSecond);
-        AddBaseline(table, $"mmap+madvise {Baselines.MadviseLookahead} ahead", m.Madvise, m.WindowsPerSecond);
+        AddBaseline(table, $"mmap+madvise {MadviseBaseline.Lookahead} ahead", m.Madvise, m.WindowsPerSecond);
         AddBaseline(table, "memcpy (ceiling)", m.Memcpy, m.WindowsPerSecond);
-        table.WriteTo(o, "  ");
+        TextTables.Write(o, table);
         string best = m.Best is { } b ? string.Create(CultureInfo.InvariantCulture, $"; best baseline {b.Name}: loader x{m.WindowsPerSecond / b.WindowsPerSecond:F2}") : string.Empty;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  first batch {m.FirstBatchMs:F1} ms, data wait {m.DataWaitShare:P1}, peak RSS {Units.Bytes(m.PeakRss)}, peak private {Units.Bytes(m.PeakPrivate)} (+{Units.Bytes(m.PeakPrivate - m.PrivateBefore)} over the {Units.Bytes(m.PrivateBefore)} before; budget {budget}){best}"));
@@ -83,24 +85,24 @@ internal sealed class BenchReport
             $"  page cache growth {Units.Bytes(m.PageCacheGrowth)} (mincore){(m.CachedDelta is { } d ? $", Cached {(d >= 0 ? "+" : string.Empty)}{Units.Bytes(d)} (/proc/meminfo)" : string.Empty)}{(m.ColdResident is { } r ? $", resident after eviction {r:P2}" : string.Empty)}"));
         if (_runs.Count > 1)
         {
-            var runs = new TextTable("run", "loader windows/s", "GB/s", "first batch ms", "data wait");
+            Table runs = TextTables.Create("run", "loader windows/s", "GB/s", "first batch ms", "data wait");
             int i = 0;
             foreach (RunFigures f in _runs.Select(Figures))
             {
-                runs.Add((++i).ToString(CultureInfo.InvariantCulture), Units.Number(f.WindowsPerSecond, 0), Units.Number(f.GbPerSecond, 3), Units.Number(f.FirstBatchMs, 1), f.DataWaitShare.ToString("P1", CultureInfo.InvariantCulture));
+                TextTables.AddRow(runs, (++i).ToString(CultureInfo.InvariantCulture), Units.Number(f.WindowsPerSecond, 0), Units.Number(f.GbPerSecond, 3), Units.Number(f.FirstBatchMs, 1), f.DataWaitShare.ToString("P1", CultureInfo.InvariantCulture));
             }
 
-            runs.WriteTo(o, "  ");
+            TextTables.Write(o, runs);
         }
 
         o.WriteLine();
     }
 
-    private static void AddBaseline(TextTable table, string name, Rate? rate, double loader)
+    private static void AddBaseline(Table table, string name, Rate? rate, double loader)
     {
         if (rate is { } r)
         {
-            table.Add(name, Units.Number(r.WindowsPerSecond, 0), Units.Number(r.GbPerSecond, 3), string.Create(CultureInfo.InvariantCulture, $"{loader / r.WindowsPerSecond:F2}"));
+            TextTables.AddRow(table, name, Units.Number(r.WindowsPerSecond, 0), Units.Number(r.GbPerSecond, 3), string.Create(CultureInfo.InvariantCulture, $"{loader / r.WindowsPerSecond:F2}"));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using WindowDataset.Cli.Benchmarks.Baselines;
 using WindowDataset.Cli.Commands;
-using WindowDataset.Cli.Output;
+using WindowDataset.Shared.Progress;
 
 namespace WindowDataset.Cli.Benchmarks;
 
@@ -40,7 +41,7 @@ internal sealed class BenchRunner
                 }
                 var runs = new List<RunResult>();
                 int methods = 1 + BitCount(_settings.Baselines);
-                using (ProgressBar bar = _context.Progress($"bench io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")}"))
+                using (ProgressScope bar = _context.Progress($"bench io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")}"))
                 {
                     for (int r = 0; r < _settings.Repeat; r++)
                     {
@@ -82,10 +83,10 @@ internal sealed class BenchRunner
 
             long[] starts = loader.GetStarts(0, 0);
             var plan = new WindowPlan(loader.Info, loader.Window, loader.BatchSize, loader.BufferCount, starts);
-            _ = Baselines.Pread(plan, _cancellationToken);
-            _ = Baselines.PreadThreads(plan, loader.Workers, _cancellationToken);
-            _ = Baselines.MadviseAhead(plan, _cancellationToken);
-            _ = Baselines.Memcpy(plan, _cancellationToken);
+            _ = PreadBaseline.Run(plan, 1, _cancellationToken);
+            _ = PreadBaseline.Run(plan, loader.Workers, _cancellationToken);
+            _ = MadviseBaseline.Run(plan, _cancellationToken);
+            _ = MemcpyBaseline.Run(plan, _cancellationToken);
         }
         finally
         {
@@ -145,7 +146,7 @@ internal sealed class BenchRunner
             }
             else
             {
-                Baselines.Warm(plan, _cancellationToken);
+                WindowFiles.Warm(plan, _cancellationToken);
             }
         }
 
@@ -233,10 +234,10 @@ internal sealed class BenchRunner
             return t;
         }
 
-        TimeSpan? pread = Measure(BaselineSet.Pread, () => Baselines.Pread(plan, _cancellationToken));
-        TimeSpan? preadThreads = Measure(BaselineSet.PreadThreads, () => Baselines.PreadThreads(plan, c.Workers, _cancellationToken));
-        TimeSpan? madvise = Measure(BaselineSet.Madvise, () => Baselines.MadviseAhead(plan, _cancellationToken));
-        TimeSpan? memcpy = Measure(BaselineSet.Memcpy, () => Baselines.Memcpy(plan, _cancellationToken));
+        TimeSpan? pread = Measure(BaselineSet.Pread, () => PreadBaseline.Run(plan, 1, _cancellationToken));
+        TimeSpan? preadThreads = Measure(BaselineSet.PreadThreads, () => PreadBaseline.Run(plan, c.Workers, _cancellationToken));
+        TimeSpan? madvise = Measure(BaselineSet.Madvise, () => MadviseBaseline.Run(plan, _cancellationToken));
+        TimeSpan? memcpy = Measure(BaselineSet.Memcpy, () => MemcpyBaseline.Run(plan, _cancellationToken));
         long pageSize = Environment.SystemPageSize;
         return new RunResult
         {

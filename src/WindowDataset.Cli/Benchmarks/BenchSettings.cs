@@ -1,3 +1,5 @@
+using WindowDataset.Cli.Benchmarks.Baselines;
+
 namespace WindowDataset.Cli.Benchmarks;
 
 /// <summary>Everything one bench invocation does, resolved from the config file and the command line.</summary>

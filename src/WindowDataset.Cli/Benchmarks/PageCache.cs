@@ -11,7 +11,7 @@ internal static class PageCache
     {
         foreach (string path in paths)
         {
-            MappedFile.Evict(path);
+            NativeMethods.Evict(path);
         }
 
         (long resident, long pages) = Residency(paths);
@@ -25,8 +25,13 @@ internal static class PageCache
         long pages = 0;
         foreach (string path in paths)
         {
-            using MappedFile map = MappedFile.Open(path);
-            (long r, long p) = map.CountResidentPages();
+            using MappedFileView? map = MappedFileView.Open(path);
+            if (map is null)
+            {
+                continue;
+            }
+
+            (long r, long p) = NativeMethods.CountResidentPages(map.View, map.Length, path);
             resident += r;
             pages += p;
         }

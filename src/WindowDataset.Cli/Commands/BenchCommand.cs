@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Text.Json;
 using WindowDataset.Cli.Benchmarks;
-using WindowDataset.Cli.Parsing;
+using WindowDataset.Cli.Benchmarks.Baselines;
+using WindowDataset.Cli.CommandLine;
 
 namespace WindowDataset.Cli.Commands;
 
@@ -8,65 +10,70 @@ namespace WindowDataset.Cli.Commands;
 /// <c>windowds bench</c>: the loader and, in the same process and on the same starts, the baselines (pread x1,
 /// pread xN, mmap+madvise ahead, memcpy), warm and/or cold, with memory and page-cache figures.
 /// </summary>
-internal sealed class BenchCommand : ICommand
+internal sealed class BenchCommand : VerbCommand
 {
     private static readonly string[] s_baselineNames = ["pread", "pread-mt", "madvise", "memcpy"];
 
-    public string Name => "bench";
+    private readonly Argument<string[]> _paths = new("path") { Description = "one file, or the shards of one array in order (else the config's loader.source)", Arity = ArgumentArity.ZeroOrMore };
+    private readonly Option<long?> _count = CliOptions.Long("bench", "--count", "K", "windows per run (default: 10000, at most the valid starts)", minimum: 1);
+    private readonly Option<string?> _io = CliOptions.Choice("bench", "--io", "MODE", "pread, mmap or both (default pread)", "pread", "mmap", "both");
+    private readonly Option<string?> _cache = CliOptions.Choice("bench", "--cache", "MODE", "warm, cold or both (default warm)", "warm", "cold", "both");
+    private readonly Option<double?> _stepMs = CliOptions.Double("bench", "--step-ms", "X", "simulated consumer step per batch in ms (default 0)", 0, 60_000);
+    private readonly Option<string?> _stepMode = CliOptions.Choice("bench", "--step-mode", "MODE", "sleep (default) or spin (busy-wait)", "sleep", "spin");
+    private readonly Option<int?> _repeat = CliOptions.Int("bench", "--repeat", "R", "runs per configuration; the median is reported (default 1)", minimum: 1, maximum: 1000);
+    private readonly Option<string?> _baselines = CliOptions.Text("--baselines", "LIST", "comma-separated: pread,pread-mt,madvise,memcpy (default all) or none");
+    private readonly Option<string?> _startsOut = CliOptions.Text("--starts-out", "FILE", "writes the starts every method reads, one per line (to time other tools, e.g. bench/python/baselines.py, on the same windows)");
+    private readonly Option<bool> _json = CliOptions.Flag("--json", "one JSON object per line per configuration");
+    private readonly LoaderOptionSet _loader = new(
+        "bench",
+        windowHelp: "rows per window (default 16)",
+        workersHelp: "loader workers; also the threads of the multi-threaded pread baseline",
+        dtypeHelp: "loader output type (float32 includes the conversion in the loader's time)",
+        memoryBudgetHelp: "loader memory budget (default 1GiB)",
+        pageCacheHelp: "default or drop (PageCachePolicy.DropAfterRead)",
+        configHelp: "JSON with a 'loader' section (loader options) and an optional 'bench' section (count, io, cache, repeat, stepMs, stepMode, baselines)");
 
-    public string Usage => "windowds bench <path>... [--config FILE] --window 16 --batch 64 --workers N --count K [--io mmap|pread|both] [--cache warm|cold|both] [--dtype float32] [--step-ms X] [--page-cache default|drop] [--memory-budget 1GiB] [--repeat R] [--baselines LIST] [--starts-out FILE] [--json]";
-
-    public string Summary => "Measures the loader against baselines on the same windows (loader.GetStarts): one pread per window (1 thread and N threads), mmap + MADV_WILLNEED 8 windows ahead, and a memory-to-memory copy of the same bytes. cold evicts the files (POSIX_FADV_DONTNEED, checked with mincore) before each method. Reports windows/s, GB/s, ratios, data wait share, first-batch latency, peak RSS / private memory and page-cache growth; --json: one object per line per configuration.";
-
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        OptionSpec.Value("--config", "FILE", "JSON with a 'loader' section (loader options) and an optional 'bench' section (count, io, cache, repeat, stepMs, stepMode, baselines)"),
-        OptionSpec.Value("--window", "W", "rows per window (default 16)"),
-        OptionSpec.Value("--batch", "B", "windows per batch (default 64)"),
-        OptionSpec.Value("--workers", "N", "loader workers; also the threads of the multi-threaded pread baseline"),
-        OptionSpec.Value("--count", "K", "windows per run (default: 10000, at most the valid starts)"),
-        OptionSpec.Value("--seed", "S", "sampler seed (default 0)"),
-        OptionSpec.Value("--io", "MODE", "pread, mmap or both (default pread)"),
-        OptionSpec.Value("--cache", "MODE", "warm, cold or both (default warm)"),
-        OptionSpec.Value("--dtype", "T", "loader output type (float32 includes the conversion in the loader's time)"),
-        OptionSpec.Value("--step-ms", "X", "simulated consumer step per batch in ms (default 0)"),
-        OptionSpec.Value("--step-mode", "MODE", "sleep (default) or spin (busy-wait)"),
-        OptionSpec.Value("--page-cache", "POLICY", "default or drop (PageCachePolicy.DropAfterRead)"),
-        OptionSpec.Value("--memory-budget", "SIZE", "loader memory budget (default 1GiB)"),
-        OptionSpec.Value("--repeat", "R", "runs per configuration; the median is reported (default 1)"),
-        OptionSpec.Value("--baselines", "LIST", "comma-separated: pread,pread-mt,madvise,memcpy (default all) or none"),
-        OptionSpec.Value("--starts-out", "FILE", "writes the starts every method reads, one per line (to time other tools, e.g. bench/python/baselines.py, on the same windows)"),
-        OptionSpec.Flag("--json", "one JSON object per line per configuration"),
-    ];
-
-    public int Execute(ParsedArguments args, CommandContext context, CancellationToken cancellationToken)
+    public BenchCommand()
+        : base("bench", "Measures the loader against baselines on the same windows (loader.GetStarts): one pread per window (1 thread and N threads), mmap + MADV_WILLNEED 8 windows ahead, and a memory-to-memory copy of the same bytes. cold evicts the files (POSIX_FADV_DONTNEED, checked with mincore) before each method. Reports windows/s, GB/s, ratios, data wait share, first-batch latency, peak RSS / private memory and page-cache growth; --json: one object per line per configuration.", "input files")
     {
-        string? config = args.GetString("--config");
-        foreach (string path in args.Positionals)
+        _baselines.CompletionSources.Add("pread", "pread-mt", "madvise", "memcpy", "none");
+        Add(_paths);
+        _loader.AddTo(this);
+        Add(_count);
+        Add(_io);
+        Add(_cache);
+        Add(_stepMs);
+        Add(_stepMode);
+        Add(_repeat);
+        Add(_baselines);
+        Add(_startsOut);
+        Add(_json);
+    }
+
+    public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
+    {
+        string? config = _loader.ConfigPath(result);
+        string[] paths = result.GetValue(_paths) ?? [];
+        foreach (string path in paths)
         {
             InfoCommand.RequireFile(path);
         }
 
-        (WindowLoaderOptions options, JsonElement? root) = LoaderConfig.Load(config, args.Positionals);
+        (WindowLoaderOptions options, JsonElement? root) = LoaderConfig.Load(config, paths);
         BenchSection section = new();
         if (root is { } r && r.TryGetProperty("bench", out JsonElement bench))
         {
             section = WindowDataset.Configuration.ConfigFile.Bind(bench, BenchJsonContext.Default.BenchSection, config!, "$.bench");
         }
 
-        LoaderConfig.ApplyCommon(options, args);
-        if (args.GetInt("--batch", 1) is { } batch)
-        {
-            options.BatchSize = batch;
-        }
-
+        _loader.Apply(options, result);
         options.Starts = null;
         options.DropLast = false;
-        string io = args.GetChoice("--io", "pread", "mmap", "both") ?? Choice(section.Io, config, "$.bench.io", "pread", "pread", "mmap", "both");
-        string cache = args.GetChoice("--cache", "warm", "cold", "both") ?? Choice(section.Cache, config, "$.bench.cache", "warm", "warm", "cold", "both");
-        string stepMode = args.GetChoice("--step-mode", "sleep", "spin") ?? Choice(section.StepMode, config, "$.bench.stepMode", "sleep", "sleep", "spin");
-        int repeat = args.GetInt("--repeat", 1, 1000) ?? section.Repeat ?? 1;
-        double stepMs = args.GetDouble("--step-ms", 0, 60_000) ?? section.StepMs ?? 0;
+        string io = result.GetValue(_io) ?? Choice(section.Io, config, "$.bench.io", "pread", "pread", "mmap", "both");
+        string cache = result.GetValue(_cache) ?? Choice(section.Cache, config, "$.bench.cache", "warm", "warm", "cold", "both");
+        string stepMode = result.GetValue(_stepMode) ?? Choice(section.StepMode, config, "$.bench.stepMode", "sleep", "sleep", "spin");
+        int repeat = result.GetValue(_repeat) ?? section.Repeat ?? 1;
+        double stepMs = result.GetValue(_stepMs) ?? section.StepMs ?? 0;
         if (repeat is < 1 or > 1000)
         {
             throw new InvalidDataException($"{config}: $.bench.repeat: expected 1..1000; found {repeat}.");
@@ -77,13 +84,13 @@ internal sealed class BenchCommand : ICommand
             throw new InvalidDataException($"{config}: $.bench.stepMs: expected 0..60000; found {stepMs}.");
         }
 
-        BaselineSet baselines = args.GetString("--baselines") is { } list
+        BaselineSet baselines = result.GetValue(_baselines) is { } list
             ? ParseBaselines(list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), name => new UsageException($"bench: option '--baselines': expected a comma-separated list of pread, pread-mt, madvise, memcpy (or none); found '{name}'."))
             : section.Baselines is { } fromConfig
                 ? ParseBaselines([.. fromConfig], name => new InvalidDataException($"{config}: $.bench.baselines: expected pread, pread-mt, madvise or memcpy; found '{name}'."))
                 : BaselineSet.All;
 
-        long? count = args.GetLong("--count", 1) ?? section.Count;
+        long? count = result.GetValue(_count) ?? section.Count;
         if (count is < 1)
         {
             throw new InvalidDataException($"{config}: $.bench.count: expected >= 1; found {count}.");
@@ -108,8 +115,8 @@ internal sealed class BenchCommand : ICommand
             StepMs = stepMs,
             StepSpin = stepMode == "spin",
             Baselines = baselines,
-            Json = args.Has("--json"),
-            StartsOut = args.GetString("--starts-out"),
+            Json = result.GetValue(_json),
+            StartsOut = result.GetValue(_startsOut),
         };
         if (settings.CacheModes.Contains(true) && !OperatingSystem.IsLinux())
         {

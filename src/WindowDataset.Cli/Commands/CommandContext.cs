@@ -1,28 +1,28 @@
-using WindowDataset.Cli.Output;
+using WindowDataset.Shared.Progress;
 
 namespace WindowDataset.Cli.Commands;
 
 /// <summary>Where a verb writes: results on <see cref="Out"/>, progress, warnings and errors on <see cref="Error"/>.</summary>
 internal sealed class CommandContext
 {
-    public CommandContext(TextWriter output, TextWriter error, bool interactive, bool quiet)
+    private readonly ProgressDisplay _progress;
+
+    public CommandContext(TextWriter output, TextWriter error, ProgressDisplay progress, bool quiet)
     {
         Out = output;
         Error = error;
-        Interactive = interactive;
         Quiet = quiet;
+        _progress = quiet ? ProgressDisplay.Disabled : progress;
     }
 
     public TextWriter Out { get; }
 
     public TextWriter Error { get; }
 
-    /// <summary>True when the error stream is a terminal (progress bars are drawn).</summary>
-    public bool Interactive { get; }
-
     public bool Quiet { get; }
 
-    public ProgressBar Progress(string label) => new(Interactive && !Quiet ? Error : null, label);
+    /// <summary>A progress bar (drawn only on an interactive error stream, and never with --quiet).</summary>
+    public ProgressScope Progress(string label) => _progress.Start(label);
 
     public void Summary(string line)
     {

@@ -1,38 +1,42 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using WindowDataset.Cli.CommandLine;
 using WindowDataset.Cli.Conversion;
 using WindowDataset.Cli.Output;
-using WindowDataset.Cli.Parsing;
+using WindowDataset.Shared.Progress;
 
 namespace WindowDataset.Cli.Commands;
 
 /// <summary><c>windowds convert</c>: an HDF5 dataset or a raw file to a little-endian .npy, in chunks.</summary>
-internal sealed class ConvertCommand : ICommand
+internal sealed class ConvertCommand : VerbCommand
 {
-    public string Name => "convert";
+    private readonly Argument<string> _input = new("input") { Description = "an HDF5 file (with --dataset) or a headerless raw file (with --dtype)" };
+    private readonly Option<string?> _dataset = CliOptions.Text("--dataset", "PATH", "HDF5 input: the dataset's path (/group/name)");
+    private readonly Option<ElementTypeValue?> _dtype = CliOptions.ElementType("convert", "--dtype", "T", "raw input: element type with optional byte order (float64, <f8, >i4...)");
+    private readonly Option<int?> _cols = CliOptions.Int("convert", "--cols", "C", "raw input: elements per row (default 1)", minimum: 1);
+    private readonly Option<long?> _headerOffset = CliOptions.Long("convert", "--header-offset", "B", "raw input: bytes to skip at the start (default 0)", minimum: 0);
+    private readonly Option<string?> _out = CliOptions.Text("--out", "FILE", "the output .npy, required", required: true);
 
-    public string Usage => "windowds convert <in.h5> --dataset /path --out <out.npy> | windowds convert <in.raw> --dtype D --cols C [--header-offset B] --out <out.npy>";
-
-    public string Summary => "Converts an HDF5 dataset (h5py-written, contiguous or chunked; floats, integers, bool; either byte order) or a headerless raw file to a little-endian .npy, streamed in chunks with a progress bar. No native HDF5 library is needed.";
-
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        OptionSpec.Value("--dataset", "PATH", "HDF5 input: the dataset's path (/group/name)"),
-        OptionSpec.Value("--dtype", "T", "raw input: element type with optional byte order (float64, <f8, >i4...)"),
-        OptionSpec.Value("--cols", "C", "raw input: elements per row (default 1)"),
-        OptionSpec.Value("--header-offset", "B", "raw input: bytes to skip at the start (default 0)"),
-        OptionSpec.Value("--out", "FILE", "the output .npy, required"),
-    ];
-
-    public int Execute(ParsedArguments args, CommandContext context, CancellationToken cancellationToken)
+    public ConvertCommand()
+        : base("convert", "Converts an HDF5 dataset (h5py-written, contiguous or chunked; floats, integers, bool; either byte order) or a headerless raw file to a little-endian .npy, streamed in chunks with a progress bar. No native HDF5 library is needed. Forms: 'convert <in.h5> --dataset /path --out <out.npy>' and 'convert <in.raw> --dtype D --cols C [--header-offset B] --out <out.npy>'.", "one input file")
     {
-        args.RequirePositionals(1, 1, "one input file");
-        string input = args.Positionals[0];
-        string output = args.RequireString("--out");
-        string? dataset = args.GetString("--dataset");
-        ElementType? rawType = args.GetElementType("--dtype", out bool bigEndian);
-        int? cols = args.GetInt("--cols", 1);
-        long? headerOffset = args.GetLong("--header-offset", 0);
+        Add(_input);
+        Add(_dataset);
+        Add(_dtype);
+        Add(_cols);
+        Add(_headerOffset);
+        Add(_out);
+    }
+
+    public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
+    {
+        string input = result.GetRequiredValue(_input);
+        string output = result.GetValue(_out)!;
+        string? dataset = result.GetValue(_dataset);
+        ElementTypeValue? rawType = result.GetValue(_dtype);
+        int? cols = result.GetValue(_cols);
+        long? headerOffset = result.GetValue(_headerOffset);
         if (dataset is not null && (rawType is not null || cols is not null || headerOffset is not null))
         {
             throw new UsageException("convert: '--dataset' (HDF5) excludes '--dtype', '--cols' and '--header-offset' (raw); expected one kind of input.");
@@ -60,15 +64,16 @@ internal sealed class ConvertCommand : ICommand
         bool completed = false;
         try
         {
-            using ProgressBar bar = context.Progress($"convert {Path.GetFileName(input)}");
+            using ProgressScope bar = context.Progress($"convert {Path.GetFileName(input)}");
             if (dataset is not null)
             {
                 (shape, type) = Hdf5Converter.Convert(input, dataset, output, bar, cancellationToken);
             }
             else
             {
-                type = rawType!.Value;
-                shape = RawConverter.Convert(input, output, type, bigEndian, cols ?? 1, headerOffset ?? 0, bar, cancellationToken);
+                ElementTypeValue raw = rawType!.Value;
+                type = raw.Type;
+                shape = RawConverter.Convert(input, output, type, raw.BigEndian, cols ?? 1, headerOffset ?? 0, bar, cancellationToken);
             }
 
             completed = true;

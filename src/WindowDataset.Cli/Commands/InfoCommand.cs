@@ -1,38 +1,41 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Spectre.Console;
+using WindowDataset.Cli.CommandLine;
 using WindowDataset.Cli.Output;
-using WindowDataset.Cli.Parsing;
 
 namespace WindowDataset.Cli.Commands;
 
 /// <summary><c>windowds info &lt;path&gt;...</c>: dtype, shape, row bytes, data offset, file size, valid window starts and shards.</summary>
-internal sealed class InfoCommand : ICommand
+internal sealed class InfoCommand : VerbCommand
 {
-    public string Name => "info";
+    private readonly Argument<string[]> _paths = new("path") { Description = "one file, or the shards of one array in order", Arity = ArgumentArity.OneOrMore };
+    private readonly Option<int?> _window = CliOptions.Int("info", "--window", "W", "rows per window for the count of valid starts (default 16)", minimum: 1);
+    private readonly Option<bool> _json = CliOptions.Flag("--json", "one machine-readable JSON object");
+    private readonly Option<ElementTypeValue?> _dtype = CliOptions.ElementType("info", "--dtype", "D", "raw files only: element type (float64, <f8, >i4...)");
+    private readonly Option<int?> _cols = CliOptions.Int("info", "--cols", "C", "raw files only: elements per row (default 1)", minimum: 1);
 
-    public string Usage => "windowds info <path>... [--window W] [--json] [--dtype D --cols C (raw files)]";
-
-    public string Summary => "Describes an array (one file or shards concatenated along axis 0): dtype, shape, row bytes, data offset, file size, the number of valid window starts for --window W, and the shards.";
-
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        OptionSpec.Value("--window", "W", "rows per window for the count of valid starts (default 16)"),
-        OptionSpec.Flag("--json", "one machine-readable JSON object"),
-        OptionSpec.Value("--dtype", "D", "raw files only: element type (float64, <f8, >i4...)"),
-        OptionSpec.Value("--cols", "C", "raw files only: elements per row (default 1)"),
-    ];
-
-    public int Execute(ParsedArguments args, CommandContext context, CancellationToken cancellationToken)
+    public InfoCommand()
+        : base("info", "Describes an array (one file or shards concatenated along axis 0): dtype, shape, row bytes, data offset, file size, the number of valid window starts for --window W, and the shards.", "at least one input file")
     {
-        args.RequirePositionals(1, int.MaxValue, "at least one input file");
-        int window = args.GetInt("--window", 1) ?? 16;
-        SourceOptions source = SourceOptions.FromPaths([.. args.Positionals]);
-        string? dtype = args.GetString("--dtype");
-        int? cols = args.GetInt("--cols", 1);
-        if (dtype is not null)
+        Add(_paths);
+        Add(_window);
+        Add(_json);
+        Add(_dtype);
+        Add(_cols);
+    }
+
+    public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
+    {
+        string[] paths = result.GetRequiredValue(_paths);
+        int window = result.GetValue(_window) ?? 16;
+        SourceOptions source = SourceOptions.FromPaths(paths);
+        ElementTypeValue? dtype = result.GetValue(_dtype);
+        int? cols = result.GetValue(_cols);
+        if (dtype is { } raw)
         {
-            _ = args.GetElementType("--dtype");
-            source.DType = dtype;
+            source.DType = raw.Text;
             source.RowShape = [cols ?? 1];
         }
         else if (cols is not null)
@@ -40,7 +43,7 @@ internal sealed class InfoCommand : ICommand
             throw new UsageException("info: option '--cols' needs '--dtype' (raw files); found --cols alone.");
         }
 
-        foreach (string path in args.Positionals)
+        foreach (string path in paths)
         {
             RequireFile(path);
         }
@@ -49,7 +52,7 @@ internal sealed class InfoCommand : ICommand
         long starts = info.CountWindowStarts(window);
         long fileBytes = info.Shards.Sum(s => s.FileLength);
         long[] shape = [info.Rows, .. info.RowShape.Select(d => (long)d)];
-        if (args.Has("--json"))
+        if (result.GetValue(_json))
         {
             WriteJson(context.Out, info, shape, fileBytes, window, starts);
             return CliApp.Success;
@@ -70,18 +73,18 @@ internal sealed class InfoCommand : ICommand
             o.WriteLine((key + ":").PadRight(keyWidth) + "  " + value);
         }
 
-        if (info.Shards.Count > 1 || args.Positionals.Count > 1)
+        if (info.Shards.Count > 1 || paths.Length > 1)
         {
-            var shards = new TextTable("#", "rows", "first row", "data offset", "file bytes", "format", "path");
+            Table shards = TextTables.Create("#", "rows", "first row", "data offset", "file bytes", "format", "path");
             for (int i = 0; i < info.Shards.Count; i++)
             {
                 ShardInfo s = info.Shards[i];
-                shards.Add(i.ToString(CultureInfo.InvariantCulture), s.Rows.ToString(CultureInfo.InvariantCulture), s.FirstRow.ToString(CultureInfo.InvariantCulture),
+                TextTables.AddRow(shards, i.ToString(CultureInfo.InvariantCulture), s.Rows.ToString(CultureInfo.InvariantCulture), s.FirstRow.ToString(CultureInfo.InvariantCulture),
                     s.DataOffset.ToString(CultureInfo.InvariantCulture), s.FileLength.ToString(CultureInfo.InvariantCulture), s.Format, s.Path);
             }
 
             o.WriteLine();
-            shards.WriteTo(o, "  ");
+            TextTables.Write(o, shards);
         }
 
         return CliApp.Success;

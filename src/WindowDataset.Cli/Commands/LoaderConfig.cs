@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using WindowDataset.Cli.Parsing;
+using WindowDataset.Cli.CommandLine;
 
 namespace WindowDataset.Cli.Commands;
 
@@ -56,43 +56,6 @@ internal static class LoaderConfig
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
         WindowLoaderOptions bound = WindowLoaderOptions.FromJson(section, configPath, jsonPath, baseDirectory);
         return (bound, root);
-    }
-
-    /// <summary>Options shared by take and bench.</summary>
-    public static void ApplyCommon(WindowLoaderOptions options, ParsedArguments args)
-    {
-        if (args.GetInt("--window", 1) is { } window)
-        {
-            options.Window = window;
-        }
-
-        if (args.GetInt("--workers", 1, 256) is { } workers)
-        {
-            options.Workers = workers;
-        }
-
-        if (args.GetByteSize("--memory-budget") is { } budget)
-        {
-            options.MemoryBudget = budget;
-        }
-
-        if (args.GetElementType("--dtype") is { } type)
-        {
-            options.OutputType = type;
-        }
-
-        if (args.GetULong("--seed") is { } seed)
-        {
-            options.Seed = seed;
-        }
-
-        if (args.GetChoice("--page-cache", "default", "drop") is { } pageCache)
-        {
-            options.PageCache = pageCache == "drop" ? PageCachePolicy.DropAfterRead : PageCachePolicy.Default;
-        }
-
-        options.Rank ??= 0;
-        options.WorldSize ??= 1;
     }
 
     public static IoMode ParseIo(string text) => text == "mmap" ? IoMode.Mmap : IoMode.Pread;

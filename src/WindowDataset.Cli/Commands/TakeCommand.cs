@@ -1,7 +1,9 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using WindowDataset.Cli.CommandLine;
 using WindowDataset.Cli.Output;
-using WindowDataset.Cli.Parsing;
+using WindowDataset.Shared.Progress;
 
 namespace WindowDataset.Cli.Commands;
 
@@ -9,60 +11,60 @@ namespace WindowDataset.Cli.Commands;
 /// <c>windowds take &lt;path&gt;... --window W (--count K | --starts FILE) --out out.npy</c>: K windows into one .npy of
 /// shape (K, W, *rowshape), in order, streamed batch by batch (memory stays within the loader's budget).
 /// </summary>
-internal sealed class TakeCommand : ICommand
+internal sealed class TakeCommand : VerbCommand
 {
-    public string Name => "take";
+    private readonly Argument<string[]> _paths = new("path") { Description = "one file, or the shards of one array in order (else the config's loader.source)", Arity = ArgumentArity.ZeroOrMore };
+    private readonly Option<long?> _count = CliOptions.Long("take", "--count", "K", "windows to take from the sampler (permutation: distinct starts)", minimum: 1);
+    private readonly Option<string?> _starts = CliOptions.Text("--starts", "FILE", "explicit starts, one integer per line (instead of --count)");
+    private readonly Option<string?> _out = CliOptions.Text("--out", "FILE", "the output .npy, required", required: true);
+    private readonly Option<string?> _startsOut = CliOptions.Text("--starts-out", "FILE", "writes the starts used, one per line");
+    private readonly Option<string?> _io = CliOptions.Choice("take", "--io", "MODE", "pread (default) or mmap", "pread", "mmap");
+    private readonly LoaderOptionSet _loader = new(
+        "take",
+        windowHelp: "rows per window (default 16, or the config's)",
+        workersHelp: "loader worker threads",
+        dtypeHelp: "output element type: the file's (default), float32 or float64",
+        memoryBudgetHelp: "loader memory budget (default 1GiB), e.g. 512MiB, 2GiB",
+        pageCacheHelp: "default or drop (drop the pages read from the page cache)",
+        configHelp: "loader options (JSON; the 'loader' section or the whole file); explicit options override");
 
-    public string Usage => "windowds take <path>... --window W (--count K [--seed S] | --starts FILE) --out <out.npy> [--dtype float32] [--io mmap|pread] [--workers N] [--memory-budget 2GiB] [--starts-out FILE] [--config FILE]";
-
-    public string Summary => "Reads K windows of W consecutive rows (from the sampler, or the starts in FILE, one global row per line, in that order) and streams them into one .npy of shape (K, W, *rowshape). Memory stays within --memory-budget even when the output is larger than RAM.";
-
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        OptionSpec.Value("--window", "W", "rows per window (default 16, or the config's)"),
-        OptionSpec.Value("--count", "K", "windows to take from the sampler (permutation: distinct starts)"),
-        OptionSpec.Value("--seed", "S", "sampler seed (default 0)"),
-        OptionSpec.Value("--starts", "FILE", "explicit starts, one integer per line (instead of --count)"),
-        OptionSpec.Value("--out", "FILE", "the output .npy, required"),
-        OptionSpec.Value("--starts-out", "FILE", "writes the starts used, one per line"),
-        OptionSpec.Value("--dtype", "T", "output element type: the file's (default), float32 or float64"),
-        OptionSpec.Value("--io", "MODE", "pread (default) or mmap"),
-        OptionSpec.Value("--workers", "N", "loader worker threads"),
-        OptionSpec.Value("--batch", "B", "windows per batch (default 64)"),
-        OptionSpec.Value("--memory-budget", "SIZE", "loader memory budget (default 1GiB), e.g. 512MiB, 2GiB"),
-        OptionSpec.Value("--page-cache", "POLICY", "default or drop (drop the pages read from the page cache)"),
-        OptionSpec.Value("--config", "FILE", "loader options (JSON; the 'loader' section or the whole file); explicit options override"),
-    ];
-
-    public int Execute(ParsedArguments args, CommandContext context, CancellationToken cancellationToken)
+    public TakeCommand()
+        : base("take", "Reads K windows of W consecutive rows (from the sampler, or the starts in FILE, one global row per line, in that order) and streams them into one .npy of shape (K, W, *rowshape). Memory stays within --memory-budget even when the output is larger than RAM.", "input files")
     {
-        string output = args.RequireString("--out");
-        string? startsPath = args.GetString("--starts");
-        long? count = args.GetLong("--count", 1);
+        Add(_paths);
+        Add(_count);
+        Add(_starts);
+        Add(_out);
+        Add(_startsOut);
+        Add(_io);
+        _loader.AddTo(this);
+    }
+
+    public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
+    {
+        string output = result.GetValue(_out)!;
+        string? startsPath = result.GetValue(_starts);
+        long? count = result.GetValue(_count);
         if (startsPath is not null && count is not null)
         {
-            throw args.Conflict("--count", "--starts");
+            throw Conflict("--count", "--starts");
         }
 
-        if (startsPath is not null && args.Has("--seed"))
+        if (startsPath is not null && result.GetResult(_loader.Seed) is not null)
         {
-            throw args.Conflict("--seed", "--starts");
+            throw Conflict("--seed", "--starts");
         }
 
-        string? config = args.GetString("--config");
-        foreach (string path in args.Positionals)
+        string[] paths = result.GetValue(_paths) ?? [];
+        string? config = _loader.ConfigPath(result);
+        foreach (string path in paths)
         {
             InfoCommand.RequireFile(path);
         }
 
-        (WindowLoaderOptions options, _) = LoaderConfig.Load(config, args.Positionals);
-        LoaderConfig.ApplyCommon(options, args);
-        if (args.GetInt("--batch", 1) is { } batch)
-        {
-            options.BatchSize = batch;
-        }
-
-        if (args.GetChoice("--io", "pread", "mmap") is { } io)
+        (WindowLoaderOptions options, _) = LoaderConfig.Load(config, paths);
+        _loader.Apply(options, result);
+        if (result.GetValue(_io) is { } io)
         {
             options.Io = LoaderConfig.ParseIo(io);
         }
@@ -84,7 +86,7 @@ internal sealed class TakeCommand : ICommand
 
         options.DropLast = false;
         OutputPath.EnsureDirectory(output, "--out");
-        string? startsOut = args.GetString("--starts-out");
+        string? startsOut = result.GetValue(_startsOut);
         if (startsOut is not null)
         {
             OutputPath.EnsureDirectory(startsOut, "--starts-out");
@@ -99,7 +101,7 @@ internal sealed class TakeCommand : ICommand
         try
         {
             using (var writer = new NpyWriter(output, loader.OutputType, shape))
-            using (ProgressBar bar = context.Progress($"take {Path.GetFileName(output)}"))
+            using (ProgressScope bar = context.Progress($"take {Path.GetFileName(output)}"))
             {
                 long batches = loader.BatchesPerEpoch;
                 foreach (WindowBatch b in loader.Read(ReadRange.ForEpoch(0), cancellationToken))
@@ -133,6 +135,9 @@ internal sealed class TakeCommand : ICommand
             $"wrote {output}: {Units.Shape(shape)} {ElementTypeInfo.Name(loader.OutputType)}, {Units.Bytes(bytes)} in {clock.Elapsed.TotalSeconds:F2} s ({windows / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} windows/s, io {LoaderConfig.Name(options.Io)}, {loader.Workers} workers, {loader.BufferCount} buffers of {Units.Bytes(loader.BatchBytes)})"));
         return CliApp.Success;
     }
+
+    private static UsageException Conflict(string first, string second) =>
+        new($"take: options '{first}' and '{second}' exclude each other; expected at most one.");
 
     private static void TryDelete(string path)
     {

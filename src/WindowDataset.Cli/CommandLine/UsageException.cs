@@ -1,6 +1,6 @@
-namespace WindowDataset.Cli.Parsing;
+namespace WindowDataset.Cli.CommandLine;
 
-/// <summary>The command line is wrong (unknown option, missing or malformed value): exit code 2.</summary>
+/// <summary>The command line is wrong in a way only the verb can tell (options that exclude each other, a missing input): exit code 2.</summary>
 internal sealed class UsageException : Exception
 {
     public UsageException()

@@ -1,4 +1,4 @@
-namespace WindowDataset.Cli.Benchmarks;
+namespace WindowDataset.Cli.Benchmarks.Baselines;
 
 /// <summary>The reference methods a bench runs besides the loader.</summary>
 [Flags]
