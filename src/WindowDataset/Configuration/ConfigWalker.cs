@@ -370,7 +370,7 @@ internal static class ConfigWalker
     {
         foreach (JsonPropertyInfo p in properties)
         {
-            if (!p.IsExtensionData && string.Equals(p.Name, name, StringComparison.Ordinal))
+            if (IsKey(p) && string.Equals(p.Name, name, StringComparison.Ordinal))
             {
                 return p;
             }
@@ -379,12 +379,15 @@ internal static class ConfigWalker
         return null;
     }
 
+    /// <summary>A key the JSON may hold: not the extension data, not a <c>[JsonIgnore]</c> property (which has neither accessor).</summary>
+    private static bool IsKey(JsonPropertyInfo p) => !p.IsExtensionData && (p.Get is not null || p.Set is not null);
+
     private static string KnownKeys(IList<JsonPropertyInfo> properties)
     {
         var names = new List<string>(properties.Count);
         foreach (JsonPropertyInfo p in properties)
         {
-            if (!p.IsExtensionData)
+            if (IsKey(p))
             {
                 names.Add(p.Name);
             }

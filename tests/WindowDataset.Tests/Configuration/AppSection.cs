@@ -16,4 +16,8 @@ internal sealed class AppSection
     public AppInnerSection? Extra { get; set; }
 
     public AppColour Colour { get; set; }
+
+    /// <summary>Not a key: ignored by the serializer, so refused as unknown.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Label => $"{Name} x{Count}";
 }

@@ -36,6 +36,7 @@ public sealed class ConfigFileBindTests : IDisposable
     [InlineData("""{ "Count": 1 }""", "app.json: $.app.Count: unknown key 'Count' (known keys: name, count, ratio, tags, inner, extra, colour).")]
     [InlineData("""{ "inner": { "size": 1, "sise": 2 } }""", "app.json: $.app.inner.sise: unknown key 'sise' (known keys: size, enabled).")]
     [InlineData("""{ "odd key": 1 }""", "app.json: $.app['odd key']: unknown key 'odd key' (known keys: name, count, ratio, tags, inner, extra, colour).")]
+    [InlineData("""{ "label": "x" }""", "app.json: $.app.label: unknown key 'label' (known keys: name, count, ratio, tags, inner, extra, colour).")]
     [InlineData("""{ "count": 1, "count": 2 }""", "app.json: $.app.count: expected each key once; found 'count' again.")]
     public void Bind_UnknownOrRepeatedKey_RefusedThoughTheContextAllowsUnknownKeys(string json, string message) =>
         Assert.Equal(message, Refused(json).Message);
@@ -94,6 +95,7 @@ public sealed class ConfigFileBindTests : IDisposable
         Assert.Equal("app.json: $.app: expected key 'id'; found none.", ex.Message);
         Assert.Equal("a", bound.Id);
         Assert.Equal(1, bound.Retries);
+        Assert.Equal("fast", bound.Mode); // a settable property keeps its default when the key is missing
     }
 
     [Theory]
