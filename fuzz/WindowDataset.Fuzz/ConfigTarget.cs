@@ -6,7 +6,7 @@ namespace WindowDataset.Fuzz;
 /// succeeds, the options must pass <see cref="WindowLoaderOptions.Validate"/> (the binder and Validate share one rule
 /// set, so a config that binds always validates) and a refusal must name the config file. When every path stays
 /// inside the work folder, a loader is created, the first batch's starts are computed
-/// and its first window is read. Expected failures: <see cref="InvalidDataException"/>,
+/// and its first window is read (with a <see cref="WindowReader"/>). Expected failures: <see cref="InvalidDataException"/>,
 /// <see cref="FileNotFoundException"/>, <see cref="DirectoryNotFoundException"/> and the
 /// <see cref="ArgumentException"/> family (option validation).
 /// </summary>
@@ -85,8 +85,9 @@ internal sealed class ConfigTarget : FuzzTarget
                 }
             }
 
-            byte[] window = new byte[loader.WindowBytes];
-            loader.ReadWindow(starts[0], window);
+            using var reader = new WindowReader(options);
+            byte[] window = new byte[reader.WindowBytes];
+            reader.ReadWindow(starts[0], window);
             return $"loader: {loader.BatchesPerEpoch} batches, first start {starts[0]}";
         }
         catch (Exception ex) when (IsExpected(ex, allowArgument: true))

@@ -66,9 +66,9 @@ internal static class ConfigWalker
                 _ => value.GetRawText(),
             };
         }
-        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        catch (InvalidOperationException)
         {
-            return "a string that is not valid UTF-8";
+            return "a string that is not valid Unicode text"; // GetRawText transcodes: invalid UTF-8 does not
         }
 
         return text.Length > MaxRendered ? string.Concat(text.AsSpan(0, MaxRendered - 3), "...") : text;
@@ -472,23 +472,29 @@ internal static class ConfigWalker
         {
             return member.Name;
         }
-        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        catch (InvalidOperationException ex)
         {
-            throw new InvalidDataException($"{file}: {path}: expected UTF-8 text in every key; found invalid UTF-8.", ex);
+            // The only reason a key does not read: invalid UTF-8 or an unpaired surrogate escape ("\ud800").
+            throw new InvalidDataException($"{file}: {path}: expected keys of valid Unicode text; found {Undecodable(ex)}.", ex);
         }
     }
 
+    /// <summary>Reads the string once, so text that does not decode is refused here, at its path.</summary>
     private static void RequireUtf8(JsonElement value, string file, string path)
     {
         try
         {
             _ = value.GetString();
         }
-        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        catch (InvalidOperationException ex)
         {
-            throw new InvalidDataException($"{file}: {path}: expected UTF-8 text; found a string that is not valid UTF-8.", ex);
+            // The value is a string, so the only reason it does not read is text that does not decode.
+            throw new InvalidDataException($"{file}: {path}: expected a string of valid Unicode text; found {Undecodable(ex)}.", ex);
         }
     }
+
+    private static string Undecodable(InvalidOperationException ex) =>
+        ex.InnerException is DecoderFallbackException ? "invalid UTF-8" : "an unpaired surrogate escape";
 
     private static InvalidDataException Error(string file, string path, string problem) => new($"{file}: {path}: {problem}");
 }

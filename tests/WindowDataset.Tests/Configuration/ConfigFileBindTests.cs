@@ -110,8 +110,15 @@ public sealed class ConfigFileBindTests : IDisposable
     {
         using JsonDocument doc = JsonDocument.Parse((byte[])[.. "{ \"name\": \""u8, 0xFF, .. "\" }"u8]);
         var ex = Assert.Throws<InvalidDataException>(() => ConfigFile.Bind(doc.RootElement, AppJsonContext.Default.AppSection, "app.json", "$.app"));
-        Assert.StartsWith("app.json: $.app.name: expected UTF-8 text", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("app.json: $.app.name: expected a string of valid Unicode text; found invalid UTF-8.", ex.Message);
     }
+
+    [Theory]
+    [InlineData("""{ "name": "\ud800" }""", "app.json: $.app.name: expected a string of valid Unicode text; found an unpaired surrogate escape.")]
+    [InlineData("""{ "tags": ["a", "\udc00b"] }""", "app.json: $.app.tags[1]: expected a string of valid Unicode text; found an unpaired surrogate escape.")]
+    [InlineData("""{ "\ud800": 1 }""", "app.json: $.app: expected keys of valid Unicode text; found an unpaired surrogate escape.")]
+    public void Bind_UnpairedSurrogateEscape_RefusedAtItsPath(string json, string message) =>
+        Assert.Equal(message, Refused(json).Message);
 
     private static AppSection Bind(string json)
     {
