@@ -3,8 +3,10 @@ namespace WindowDataset.Fuzz;
 /// <summary>
 /// The bytes are a JSON config file, bound with <see cref="WindowLoaderOptions.LoadFile"/> next to small data files
 /// (<c>data.npy</c> 64 x 3 float64, <c>labels.npy</c> 64 x 1 float32, <c>data.raw</c> 64 x 3 float32). When binding
-/// succeeds and every path stays inside the work folder, a loader is created, the first batch's starts are computed
-/// and its first window is read. Expected failures: <see cref="InvalidDataException"/>,
+/// succeeds, the options must pass <see cref="WindowLoaderOptions.Validate"/> (the binder and Validate share one rule
+/// set, so a config that binds always validates) and a refusal must name the config file. When every path stays
+/// inside the work folder, a loader is created, the first batch's starts are computed
+/// and its first window is read (with a <see cref="WindowReader"/>). Expected failures: <see cref="InvalidDataException"/>,
 /// <see cref="FileNotFoundException"/>, <see cref="DirectoryNotFoundException"/> and the
 /// <see cref="ArgumentException"/> family (option validation).
 /// </summary>
@@ -36,7 +38,21 @@ internal sealed class ConfigTarget : FuzzTarget
         }
         catch (Exception ex) when (IsExpected(ex, allowArgument: true))
         {
+            if (ex is InvalidDataException && !ex.Message.StartsWith(path + ": ", StringComparison.Ordinal))
+            {
+                throw new HarnessCheckException($"a refused config's message does not start with the file name: {ex.Message}", ex);
+            }
+
             return $"bind rejected: {ex.GetType().Name}";
+        }
+
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HarnessCheckException($"LoadFile bound options that Validate refuses: {ex.Message}", ex);
         }
 
         if (!StaysInside(options.Source) || (options.Target?.Source is { } labels && !StaysInside(labels)))
@@ -69,8 +85,9 @@ internal sealed class ConfigTarget : FuzzTarget
                 }
             }
 
-            byte[] window = new byte[loader.WindowBytes];
-            loader.ReadWindow(starts[0], window);
+            using var reader = new WindowReader(options);
+            byte[] window = new byte[reader.WindowBytes];
+            reader.ReadWindow(starts[0], window);
             return $"loader: {loader.BatchesPerEpoch} batches, first start {starts[0]}";
         }
         catch (Exception ex) when (IsExpected(ex, allowArgument: true))

@@ -53,7 +53,7 @@ internal sealed class NpyTarget : FuzzTarget
             Io = data.Length % 2 == 0 ? IoMode.Pread : IoMode.Mmap,
             MemoryBudget = (4 * rowBytes) + (1 << 20),
         };
-        using var loader = new WindowLoader(options);
+        using var loader = new WindowReader(options);
         byte[] row = new byte[loader.WindowBytes];
         loader.ReadWindow(0, row);
         ReadOnlySpan<byte> fileRow = data.Slice((int)dataOffset, (int)rowBytes);

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using WindowDataset;
 using WindowDataset.Synthetic;
 
@@ -7,62 +7,64 @@ namespace TrainingSample;
 /// <summary>The <c>dataset</c> section: the demo file and the parameters it is generated with when missing.</summary>
 internal sealed class DatasetSection
 {
-    private static readonly string[] s_keys = ["path", "rows", "cols", "type", "signal", "seed", "generate"];
+    /// <summary>The data file: relative to the config file as written; its full path after <see cref="Resolve"/>. Null when the loader section names its own source.</summary>
+    public string? Path { get; set; }
 
-    /// <summary>Full path of the data file; null when the loader section names its own source.</summary>
-    public string? Path { get; init; }
+    public long Rows { get; set; } = 100_000;
 
-    public long Rows { get; init; } = 100_000;
+    public int Cols { get; set; } = 32;
 
-    public int Cols { get; init; } = 32;
+    /// <summary>The element type as written (<c>float32</c>, <c>f8</c>...); <see cref="Type"/> after <see cref="Resolve"/>.</summary>
+    [JsonPropertyName("type")]
+    public string TypeName { get; set; } = "float32";
 
-    public ElementType Type { get; init; } = ElementType.Float32;
+    /// <summary><c>ar</c> or <c>random</c>; <see cref="Signal"/> after <see cref="Resolve"/>.</summary>
+    [JsonPropertyName("signal")]
+    public string SignalName { get; set; } = "ar";
 
-    public SignalKind Signal { get; init; } = SignalKind.Ar;
-
-    public ulong Seed { get; init; }
+    public ulong Seed { get; set; }
 
     /// <summary>Create the file when it is missing (false for problems too large to create casually).</summary>
-    public bool Generate { get; init; } = true;
+    public bool Generate { get; set; } = true;
 
-    public static DatasetSection Parse(JsonElement e, string file, string directory)
+    [JsonIgnore]
+    public ElementType Type { get; private set; } = ElementType.Float32;
+
+    [JsonIgnore]
+    public SignalKind Signal { get; private set; } = SignalKind.Ar;
+
+    /// <summary>Checks the values and resolves <see cref="Path"/> against the config file's folder.</summary>
+    /// <exception cref="InvalidDataException">A value is out of range or unknown; the message names the file and JSON path.</exception>
+    public void Resolve(string file, string directory)
     {
         const string at = "$.dataset";
-        if (e.ValueKind != JsonValueKind.Object)
+        if (TypeName is null || !ElementTypeInfo.TryParse(TypeName, out ElementType type, out _))
         {
-            throw new InvalidDataException($"{file}: {at}: expected an object; found {e.ValueKind}.");
+            throw new InvalidDataException($"{file}: {at}.type: expected an element type such as float32 or float64; found {Quoted(TypeName)}.");
         }
 
-        SampleConfig.CheckKeys(e, s_keys, file, at);
-        string? path = SampleConfig.Read<string?>(e, "path", null, file, at);
-        string typeName = SampleConfig.Read(e, "type", "float32", file, at);
-        if (!ElementTypeInfo.TryParse(typeName, out ElementType type, out _))
-        {
-            throw new InvalidDataException($"{file}: {at}.type: expected an element type such as float32 or float64; found \"{typeName}\".");
-        }
-
-        string signalName = SampleConfig.Read(e, "signal", "ar", file, at);
-        SignalKind signal = signalName.ToLowerInvariant() switch
+        Type = type;
+        Signal = SignalName switch
         {
             "ar" => SignalKind.Ar,
             "random" => SignalKind.Random,
-            _ => throw new InvalidDataException($"{file}: {at}.signal: expected \"ar\" or \"random\"; found \"{signalName}\"."),
+            _ => throw new InvalidDataException($"{file}: {at}.signal: expected \"ar\" or \"random\"; found {Quoted(SignalName)}."),
         };
-        var section = new DatasetSection
+        if (Rows < 1)
         {
-            Path = path is null ? null : System.IO.Path.GetFullPath(System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.Combine(directory, path)),
-            Rows = SampleConfig.Read(e, "rows", 100_000L, file, at),
-            Cols = SampleConfig.Read(e, "cols", 32, file, at),
-            Type = type,
-            Signal = signal,
-            Seed = SampleConfig.Read(e, "seed", 0UL, file, at),
-            Generate = SampleConfig.Read(e, "generate", true, file, at),
-        };
-        if (section.Rows < 1 || section.Cols < 1)
-        {
-            throw new InvalidDataException($"{file}: {at}: expected rows >= 1 and cols >= 1; found rows {section.Rows}, cols {section.Cols}.");
+            throw new InvalidDataException($"{file}: {at}.rows: expected >= 1; found {Rows}.");
         }
 
-        return section;
+        if (Cols < 1)
+        {
+            throw new InvalidDataException($"{file}: {at}.cols: expected >= 1; found {Cols}.");
+        }
+
+        if (Path is not null)
+        {
+            Path = System.IO.Path.GetFullPath(System.IO.Path.IsPathRooted(Path) ? Path : System.IO.Path.Combine(directory, Path));
+        }
     }
+
+    private static string Quoted(string? text) => text is null ? "null" : $"\"{text}\"";
 }

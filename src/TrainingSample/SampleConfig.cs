@@ -1,124 +1,114 @@
+using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using WindowDataset;
+using WindowDataset.Configuration;
 
 namespace TrainingSample;
 
 /// <summary>
 /// The sample's config file: <c>mode</c> ("torch" or "mlnet"), <c>dataset</c> (the demo file and how to create it),
-/// <c>loader</c> (WindowLoaderOptions), <c>training</c> (epochs, model, learning rate) and <c>mlnet</c>.
-/// Unknown keys are refused with the file name and JSON path.
+/// <c>loader</c> (WindowLoaderOptions), <c>training</c> (epochs, model, learning rate) and <c>mlnet</c>. Bound with
+/// <see cref="ConfigFile.Bind"/>: unknown keys and wrong types are refused with the file name and JSON path.
 /// </summary>
 internal sealed class SampleConfig
 {
-    private static readonly string[] s_rootKeys = ["mode", "dataset", "loader", "training", "mlnet", "description"];
+    /// <summary>The config file as given on the command line.</summary>
+    [JsonIgnore]
+    public string Path { get; private set; } = string.Empty;
 
-    public required string Path { get; init; }
+    /// <summary>The config file's folder: relative paths are relative to it.</summary>
+    [JsonIgnore]
+    public string Directory { get; private set; } = string.Empty;
 
-    public required string Directory { get; init; }
+    /// <summary>The whole file.</summary>
+    [JsonIgnore]
+    public JsonElement Root { get; private set; }
 
-    public required JsonElement Root { get; init; }
+    public string? Description { get; set; }
 
-    public string Mode { get; init; } = "torch";
+    /// <summary>"torch" or "mlnet".</summary>
+    public string Mode { get; set; } = "torch";
 
-    public required DatasetSection Dataset { get; init; }
+    public DatasetSection Dataset { get; set; } = new();
 
-    public required TrainingSection Training { get; init; }
+    /// <summary>Bound by <see cref="BindLoader"/> once the dataset exists (the loader opens its files).</summary>
+    public JsonElement Loader { get; set; }
+
+    public TrainingSection Training { get; set; } = new();
+
+    /// <summary>Bound by <see cref="MlNet.MlNetSection.Parse"/> in mlnet mode.</summary>
+    public JsonElement Mlnet { get; set; }
 
     /// <exception cref="FileNotFoundException">The config file is missing.</exception>
     /// <exception cref="InvalidDataException">The file is not valid JSON or has unknown keys or wrong values.</exception>
     public static SampleConfig Load(string path)
     {
-        string full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
+        using JsonDocument document = ConfigFile.Parse(path);
+        JsonElement root = document.RootElement.Clone();
+        SampleConfig config = ConfigFile.Bind(root, SampleJsonContext.Default.SampleConfig, path, "$");
+        config.Path = path;
+        config.Directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        config.Root = root;
+        if (config.Mode is not ("torch" or "mlnet"))
         {
-            throw new FileNotFoundException($"{path}: config file not found.", path);
+            throw new InvalidDataException($"{path}: $.mode: expected \"torch\" or \"mlnet\"; found {(config.Mode is null ? "null" : $"\"{config.Mode}\"")}.");
         }
 
-        JsonElement root;
-        try
+        foreach ((string key, JsonElement section) in (ReadOnlySpan<(string, JsonElement)>)[("loader", config.Loader), ("mlnet", config.Mlnet)])
         {
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(full), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({ex.Message}).", ex);
-        }
-
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidDataException($"{path}: $: expected an object; found {root.ValueKind}.");
-        }
-
-        CheckKeys(root, s_rootKeys, path, "$");
-        string mode = "torch";
-        if (root.TryGetProperty("mode", out JsonElement m))
-        {
-            mode = m.ValueKind == JsonValueKind.String ? m.GetString()! : throw new InvalidDataException($"{path}: $.mode: expected \"torch\" or \"mlnet\"; found {m.ValueKind}.");
-            if (mode is not ("torch" or "mlnet"))
+            if (section.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined))
             {
-                throw new InvalidDataException($"{path}: $.mode: expected \"torch\" or \"mlnet\"; found \"{mode}\".");
+                throw new InvalidDataException($"{path}: $.{key}: expected an object; found {(section.ValueKind == JsonValueKind.Null ? "null" : section.GetRawText())}.");
             }
         }
 
-        string directory = System.IO.Path.GetDirectoryName(full)!;
-        return new SampleConfig
-        {
-            Path = path,
-            Directory = directory,
-            Root = root,
-            Mode = mode,
-            Dataset = root.TryGetProperty("dataset", out JsonElement d) ? DatasetSection.Parse(d, path, directory) : new DatasetSection(),
-            Training = root.TryGetProperty("training", out JsonElement t) ? TrainingSection.Parse(t, path) : new TrainingSection(),
-        };
+        config.Dataset.Resolve(path, config.Directory);
+        config.Training.Validate(path);
+        return config;
     }
 
     /// <summary>Binds the <c>loader</c> section (after the dataset exists); without a <c>source</c> it reads the dataset file.</summary>
     public WindowLoaderOptions BindLoader()
     {
-        JsonObject loader = Root.TryGetProperty("loader", out JsonElement section)
-            ? JsonNode.Parse(section.GetRawText()) as JsonObject ?? throw new InvalidDataException($"{Path}: $.loader: expected an object; found {section.ValueKind}.")
-            : [];
-        if (!loader.ContainsKey("source"))
+        JsonElement section = Root.TryGetProperty("loader", out JsonElement loader) ? loader : default;
+        if (section.ValueKind == JsonValueKind.Object && section.TryGetProperty("source", out _))
         {
-            if (Dataset.Path is null)
+            return WindowLoaderOptions.FromJson(section, Path, "$.loader", Directory);
+        }
+
+        if (section.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined))
+        {
+            return WindowLoaderOptions.FromJson(section, Path, "$.loader", Directory); // refused: not an object
+        }
+
+        if (Dataset.Path is null)
+        {
+            throw new InvalidDataException($"{Path}: $.loader.source: expected paths or a glob, or a $.dataset.path; found neither.");
+        }
+
+        // The section as written, with the dataset file as its source.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("source");
+            writer.WriteStartArray("paths");
+            writer.WriteStringValue(Dataset.Path);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            if (section.ValueKind == JsonValueKind.Object)
             {
-                throw new InvalidDataException($"{Path}: $.loader.source: expected paths or a glob, or a $.dataset.path; found neither.");
+                foreach (JsonProperty property in section.EnumerateObject())
+                {
+                    property.WriteTo(writer);
+                }
             }
 
-            loader["source"] = new JsonObject { ["paths"] = new JsonArray(Dataset.Path) };
+            writer.WriteEndObject();
         }
 
-        JsonElement element = JsonSerializer.SerializeToElement(loader);
-        return WindowLoaderOptions.FromJson(element, Path, "$.loader", Directory);
-    }
-
-    internal static void CheckKeys(JsonElement obj, string[] allowed, string file, string jsonPath)
-    {
-        foreach (JsonProperty p in obj.EnumerateObject())
-        {
-            if (Array.IndexOf(allowed, p.Name) < 0)
-            {
-                throw new InvalidDataException($"{file}: {jsonPath}.{p.Name}: unknown key; expected one of {string.Join(", ", allowed)}.");
-            }
-        }
-    }
-
-    internal static T Read<T>(JsonElement obj, string key, T fallback, string file, string jsonPath)
-    {
-        if (!obj.TryGetProperty(key, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
-        {
-            return fallback;
-        }
-
-        try
-        {
-            return v.Deserialize<T>() ?? fallback;
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"{file}: {jsonPath}.{key}: expected a {typeof(T).Name}; found {v.GetRawText()}.", ex);
-        }
+        using JsonDocument withSource = JsonDocument.Parse(buffer.WrittenMemory);
+        return WindowLoaderOptions.FromJson(withSource.RootElement, Path, "$.loader", Directory);
     }
 }

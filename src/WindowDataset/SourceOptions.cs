@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace WindowDataset;
 
 /// <summary>
@@ -15,7 +17,8 @@ public sealed class SourceOptions
     /// <summary>The file format; <see cref="SourceFormat.Auto"/> decides from the extension.</summary>
     public SourceFormat Format { get; set; } = SourceFormat.Auto;
 
-    /// <summary>Raw files only: the element type (<c>float64</c>, <c>&lt;f8</c>, <c>&gt;i4</c>...).</summary>
+    /// <summary>Raw files only: the element type (<c>float64</c>, <c>&lt;f8</c>, <c>&gt;i4</c>...). The JSON key is <c>dtype</c>, as in numpy.</summary>
+    [JsonPropertyName("dtype")]
     public string? DType { get; set; }
 
     /// <summary>Raw files only: the shape of one row (the trailing axes). Empty or null means one element per row.</summary>

@@ -87,7 +87,7 @@ public sealed class WindowLoaderOptions
     /// Binds options from a JSON object (for applications whose config files hold a loader section among others).
     /// Relative paths are resolved against <paramref name="baseDirectory"/>.
     /// </summary>
-    /// <exception cref="InvalidDataException">Unknown keys, wrong types or invalid values; the message names <paramref name="sourceName"/> and the JSON path.</exception>
+    /// <exception cref="InvalidDataException">Unknown keys, wrong types or invalid values (the rules of <see cref="Validate"/>, and every path must name an existing file); the message names <paramref name="sourceName"/> and the JSON path.</exception>
     public static WindowLoaderOptions FromJson(JsonElement element, string sourceName, string jsonPath = "$", string? baseDirectory = null) =>
         ConfigBinder.Bind(element, sourceName, jsonPath, baseDirectory);
 
@@ -101,121 +101,27 @@ public sealed class WindowLoaderOptions
         return copy;
     }
 
-    /// <summary>Checks every value once; throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the option, the expected and the found value.</summary>
+    /// <summary>
+    /// Checks every value against the same rules the JSON binder applies (a config that binds always validates);
+    /// the exception names the option (its JSON key, as <see cref="ArgumentException.ParamName"/>), the expected
+    /// and the found value. Files are not opened: what only the files can tell is checked by the loader.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A number is out of range (<see cref="Window"/>, <see cref="BatchSize"/>, <see cref="Stride"/>,
+    /// <see cref="WindowsPerEpoch"/>, <see cref="Workers"/>, <see cref="Prefetch"/>, <see cref="MemoryBudget"/>,
+    /// <see cref="ReadAhead"/>, <see cref="Rank"/> (also: not below <see cref="WorldSize"/>), <see cref="WorldSize"/>,
+    /// the target's horizon, a source's row shape, header offset or row count), or an enum value is not defined.
+    /// </exception>
+    /// <exception cref="ArgumentException">
+    /// A value is missing or invalid (only this base type, never a derived one): no source, a source with neither
+    /// paths nor a glob, an empty path, an unknown dtype, an empty <see cref="Starts"/> list, or a
+    /// <see cref="TargetKind.File"/> target without its labels source.
+    /// </exception>
     public void Validate()
     {
-        foreach ((string name, string message) in GetErrors())
+        if (OptionRules.Check(this) is { } violation)
         {
-            throw new ArgumentOutOfRangeException(name, message);
-        }
-    }
-
-    internal IEnumerable<(string Name, string Message)> GetErrors()
-    {
-        if (Source is null)
-        {
-            yield return ("source", "source: expected an object with paths or a glob; found null.");
-            yield break;
-        }
-
-        if ((Source.Paths is null || Source.Paths.Count == 0) && string.IsNullOrWhiteSpace(Source.Glob))
-        {
-            yield return ("source.paths", "source: expected at least one path or a glob; found none.");
-        }
-
-        if (Source.HeaderOffset < 0)
-        {
-            yield return ("source.headerOffset", $"source.headerOffset: expected >= 0; found {Source.HeaderOffset}.");
-        }
-
-        if (Source.Rows is <= 0)
-        {
-            yield return ("source.rows", $"source.rows: expected > 0 or null; found {Source.Rows}.");
-        }
-
-        if (Window < 1)
-        {
-            yield return ("window", $"window: expected >= 1; found {Window}.");
-        }
-
-        if (BatchSize < 1)
-        {
-            yield return ("batchSize", $"batchSize: expected >= 1; found {BatchSize}.");
-        }
-
-        if (Stride < 1)
-        {
-            yield return ("stride", $"stride: expected >= 1; found {Stride}.");
-        }
-
-        if (WindowsPerEpoch is <= 0)
-        {
-            yield return ("windowsPerEpoch", $"windowsPerEpoch: expected > 0 or null; found {WindowsPerEpoch}.");
-        }
-
-        if (Starts is { Count: 0 })
-        {
-            yield return ("starts", "starts: expected at least one start or null; found an empty list.");
-        }
-
-        if (Workers is < 1 or > 256)
-        {
-            yield return ("workers", $"workers: expected 1..256 or null; found {Workers}.");
-        }
-
-        if (Prefetch is < 1 or > 4096)
-        {
-            yield return ("prefetch", $"prefetch: expected 1..4096 or null; found {Prefetch}.");
-        }
-
-        if (MemoryBudget <= 0)
-        {
-            yield return ("memoryBudget", $"memoryBudget: expected a positive number of bytes; found {MemoryBudget}.");
-        }
-
-        if (ReadAhead is < 0 or > 64)
-        {
-            yield return ("readAhead", $"readAhead: expected 0..64; found {ReadAhead}.");
-        }
-
-        if (!Enum.IsDefined(Sampler))
-        {
-            yield return ("sampler", $"sampler: expected uniform, permutation or sequential; found {Sampler}.");
-        }
-
-        if (!Enum.IsDefined(Io))
-        {
-            yield return ("io", $"io: expected pread or mmap; found {Io}.");
-        }
-
-        if (OutputType is { } output && !Enum.IsDefined(output))
-        {
-            yield return ("outputType", $"outputType: expected an element type; found {output}.");
-        }
-
-        if (Rank is < 0)
-        {
-            yield return ("rank", $"rank: expected >= 0; found {Rank}.");
-        }
-
-        if (WorldSize is < 1)
-        {
-            yield return ("worldSize", $"worldSize: expected >= 1; found {WorldSize}.");
-        }
-
-        if (Rank is { } r && WorldSize is { } w && r >= w)
-        {
-            yield return ("rank", $"rank: expected 0..worldSize-1 ({w - 1}); found {r}.");
-        }
-
-        if (Target is { Kind: TargetKind.Next, Horizon: < 1 })
-        {
-            yield return ("target.horizon", $"target.horizon: expected >= 1; found {Target.Horizon}.");
-        }
-
-        if (Target is { Kind: TargetKind.File, Source: null })
-        {
-            yield return ("target.source", "target.source: expected the labels array for kind 'file'; found none.");
+            throw violation.ToArgumentException();
         }
     }
 

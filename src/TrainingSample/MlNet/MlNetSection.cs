@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using WindowDataset.Configuration;
 
 namespace TrainingSample.MlNet;
 
@@ -9,43 +9,35 @@ namespace TrainingSample.MlNet;
 /// </summary>
 internal sealed class MlNetSection
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
-
     /// <summary><c>fastTree</c> (gradient-boosted trees) or <c>sdca</c> (linear, several shuffled passes).</summary>
-    public string Trainer { get; init; } = "fastTree";
+    public string Trainer { get; set; } = "fastTree";
 
     /// <summary>The label: this channel (column) of the H-th row after the window (H = the loader's target horizon).</summary>
-    public int LabelChannel { get; init; }
+    public int LabelChannel { get; set; }
 
     /// <summary>Rows before <c>floor(rows * trainFraction)</c> feed training windows (window and target), the rows after it the test windows.</summary>
-    public double TrainFraction { get; init; } = 0.8;
+    public double TrainFraction { get; set; } = 0.8;
 
     /// <summary>Distance between the starts of consecutive windows in both splits (1: every start).</summary>
-    public long Stride { get; init; } = 1;
+    public long Stride { get; set; } = 1;
 
     /// <summary>Seed of the ML.NET context (trainers' randomness and shuffles).</summary>
-    public int Seed { get; init; } = 1;
+    public int Seed { get; set; } = 1;
 
     /// <summary>FastTree: number of trees.</summary>
-    public int Trees { get; init; } = 100;
+    public int Trees { get; set; } = 100;
 
     /// <summary>FastTree: leaves per tree.</summary>
-    public int Leaves { get; init; } = 20;
+    public int Leaves { get; set; } = 20;
 
     /// <summary>FastTree: learning rate.</summary>
-    public double LearningRate { get; init; } = 0.2;
+    public double LearningRate { get; set; } = 0.2;
 
     /// <summary>SDCA: most passes over the data.</summary>
-    public int Iterations { get; init; } = 20;
+    public int Iterations { get; set; } = 20;
 
     /// <summary>Seconds spent enumerating the training view with CreateEnumerable to measure rows/s (at least one pass).</summary>
-    public double MeasureSeconds { get; init; } = 1.0;
+    public double MeasureSeconds { get; set; } = 1.0;
 
     public static MlNetSection Parse(JsonElement root, string file)
     {
@@ -55,25 +47,7 @@ internal sealed class MlNetSection
             return new MlNetSection();
         }
 
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidDataException($"{file}: {at}: expected an object; found {e.ValueKind}.");
-        }
-
-        MlNetSection section;
-        try
-        {
-            section = e.Deserialize<MlNetSection>(s_json) ?? new MlNetSection();
-        }
-        catch (JsonException ex)
-        {
-            string path = ex.Path is { Length: > 1 } p ? at + p[1..] : at;
-            string message = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? $"unknown key; expected one of {string.Join(", ", typeof(MlNetSection).GetProperties().Select(q => JsonNamingPolicy.CamelCase.ConvertName(q.Name)))}."
-                : FirstSentence(ex.Message);
-            throw new InvalidDataException($"{file}: {path}: {message}", ex);
-        }
-
+        MlNetSection section = ConfigFile.Bind(e, SampleJsonContext.Default.MlNetSection, file, at);
         section.Validate(file, at);
         return section;
     }
@@ -82,7 +56,7 @@ internal sealed class MlNetSection
     {
         if (Trainer is not ("fastTree" or "sdca"))
         {
-            throw new InvalidDataException($"{file}: {at}.trainer: expected \"fastTree\" or \"sdca\"; found \"{Trainer}\".");
+            throw new InvalidDataException($"{file}: {at}.trainer: expected \"fastTree\" or \"sdca\"; found {(Trainer is null ? "null" : $"\"{Trainer}\"")}.");
         }
 
         Check(LabelChannel >= 0, "labelChannel", ">= 0", LabelChannel);
@@ -98,14 +72,8 @@ internal sealed class MlNetSection
         {
             if (!ok)
             {
-                throw new InvalidDataException($"{file}: {at}.{key}: expected {expected}; found {found}.");
+                throw new InvalidDataException(FormattableString.Invariant($"{file}: {at}.{key}: expected {expected}; found {found}."));
             }
         }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        int end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
     }
 }

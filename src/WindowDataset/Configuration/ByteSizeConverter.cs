@@ -1,29 +1,20 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace WindowDataset.Configuration;
 
 /// <summary>Reads a byte count from a JSON number or a string with a unit: <c>"512MiB"</c>, <c>"8GB"</c>, <c>"2GiB"</c>.</summary>
-internal sealed class ByteSizeConverter : JsonConverter<long>
+internal sealed class ByteSizeConverter : JsonConverter<long>, IConfigValueConverter
 {
+    public string Expected => "a byte count (an integer, or a string such as \"2GiB\")";
+
+    public string? Check(JsonElement value) => TryConvert(value, out _, out string? problem) ? null : problem;
+
     public override long Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.Number)
-        {
-            return reader.TryGetInt64(out long value)
-                ? value
-                : throw new JsonException($"expected a byte count (an integer, or a string such as \"2GiB\"); found {Encoding.UTF8.GetString(reader.ValueSpan)}.");
-        }
-
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw new JsonException($"expected a byte count (an integer, or a string such as \"2GiB\"); found {reader.TokenType.ToString().ToLowerInvariant()}.");
-        }
-
-        string text = reader.GetString()!;
-        return TryParse(text, out long bytes) ? bytes : throw new JsonException($"expected a byte count such as 1073741824, \"512MiB\" or \"8GB\"; found \"{text}\".");
+        JsonElement value = JsonElement.ParseValue(ref reader);
+        return TryConvert(value, out long bytes, out string? problem) ? bytes : throw new JsonException(problem);
     }
 
     public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
@@ -70,5 +61,28 @@ internal sealed class ByteSizeConverter : JsonConverter<long>
 
         bytes = (long)result;
         return true;
+    }
+
+    private bool TryConvert(JsonElement value, out long bytes, out string? problem)
+    {
+        problem = null;
+        bytes = 0;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number when value.TryGetInt64(out bytes):
+                return true;
+            case JsonValueKind.String:
+                string text = value.GetString()!;
+                if (TryParse(text, out bytes))
+                {
+                    return true;
+                }
+
+                problem = $"expected a byte count such as 1073741824, \"512MiB\" or \"8GB\"; found {ConfigWalker.Render(value)}.";
+                return false;
+            default:
+                problem = $"expected {Expected}; found {ConfigWalker.Render(value)}.";
+                return false;
+        }
     }
 }

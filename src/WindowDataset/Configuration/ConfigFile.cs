@@ -16,9 +16,15 @@ public static class ConfigFile
 
     /// <summary>
     /// Binds a section of a config file to <typeparamref name="T"/> through <paramref name="typeInfo"/> (from an
-    /// application's source-generated <c>JsonSerializerContext</c>); errors are
-    /// <see cref="InvalidDataException"/>s that read "<c>file: $.section.key: expected X; found Y.</c>".
+    /// application's source-generated <c>JsonSerializerContext</c>), as strictly as the loader binds its options,
+    /// whatever the context's options: before deserializing, the section is checked against the metadata, so unknown
+    /// or repeated keys, missing required keys, null for a value type or a non-nullable object, strings for numbers,
+    /// numbers that do not fit and other wrong value kinds are refused. Keys match the metadata's names exactly.
     /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The section does not bind; the message reads "<c>file: $.section.key: expected X; found Y.</c>" (for an
+    /// unknown key: "<c>file: $.section.key: unknown key 'key' (known keys: a, b, c).</c>").
+    /// </exception>
     public static T Bind<T>(JsonElement element, JsonTypeInfo<T> typeInfo, string fileName, string jsonPath)
         where T : class
     {

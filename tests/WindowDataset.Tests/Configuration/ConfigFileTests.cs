@@ -198,6 +198,13 @@ public sealed class ConfigFileTests : IDisposable
     public void LoadFile_InvalidSourceValues_RefusedWithFileAndJsonPath(string json, string jsonPath, string problem) =>
         AssertRefused(json, jsonPath, problem);
 
+    [Theory]
+    [InlineData("""{ "loader": { "source": { "paths": ["a\ud800.npy"] } } }""", "$.loader.source.paths[0]")]
+    [InlineData("""{ "loader": { "source": { "paths": ["a.npy"] }, "io": "\udfff" } }""", "$.loader.io")]
+    [InlineData("""{ "loader": { "source": { "paths": ["a.npy"], "\ud83d": 1 } } }""", "$.loader.source")]
+    public void LoadFile_UnpairedSurrogateEscape_RefusedWithFileAndJsonPath(string json, string jsonPath) =>
+        AssertRefused(json, jsonPath, "an unpaired surrogate escape.");
+
     [Fact]
     public void LoadFile_NullPathsWithGlob_BindsTheGlob()
     {

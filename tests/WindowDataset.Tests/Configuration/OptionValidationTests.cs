@@ -29,7 +29,6 @@ public sealed class OptionValidationTests : IDisposable
         { "rank=-1", "rank: expected >= 0" },
         { "worldSize=0", "worldSize: expected >= 1" },
         { "rank=3,worldSize=2", "rank: expected 0..worldSize-1" },
-        { "starts=empty", "starts: expected at least one start" },
         { "sampler=99", "sampler: expected uniform, permutation or sequential" },
         { "io=7", "io: expected pread or mmap" },
         { "horizon=0", "target.horizon: expected >= 1" },
@@ -39,7 +38,16 @@ public sealed class OptionValidationTests : IDisposable
         { "outputType=int32", "outputType: expected the file's type (float64), float32 or float64; found int32" },
         { "starts=27", "starts[1]: expected a row where a whole window" },
         { "starts=-1", "starts[1]: expected a row where a whole window" },
+    };
+
+    public static TheoryData<string, string> MissingOrInvalidOptions() => new()
+    {
+        { "starts=empty", "starts: expected at least one start" },
         { "paths=none", "source: expected at least one path or a glob" },
+        { "source=null", "source: expected an object with paths or a glob; found null." },
+        { "paths=blank", "source.paths[0]: expected a file path; found '  '." },
+        { "dtype=complex64", "source.dtype: expected one of float64" },
+        { "target=file", "target.source: expected the labels array for kind 'file'" },
     };
 
     [Theory]
@@ -54,6 +62,18 @@ public sealed class OptionValidationTests : IDisposable
         }
 
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new WindowLoader(options));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(MissingOrInvalidOptions))]
+    public void Constructor_MissingOrInvalidValue_ArgumentExceptionNamingIt(string change, string message)
+    {
+        WindowLoaderOptions options = TestArrays.Options(_path, window: 4, batch: 8);
+        string[] kv = change.Split('=');
+        Apply(options, kv[0], kv[1]);
+
+        var ex = Assert.Throws<ArgumentException>(() => new WindowLoader(options)); // exactly ArgumentException, as documented
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
 
@@ -114,7 +134,10 @@ public sealed class OptionValidationTests : IDisposable
             case "io": o.Io = (IoMode)int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "horizon": o.Target = new TargetOptions { Kind = TargetKind.Next, Horizon = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) }; break;
             case "outputType": o.OutputType = ElementTypeInfo.Parse(value, out _); break;
-            case "paths": o.Source = new SourceOptions(); break;
+            case "paths": o.Source = value == "blank" ? SourceOptions.FromPaths("  ") : new SourceOptions(); break;
+            case "source": o.Source = null!; break;
+            case "dtype": o.Source.DType = value; break;
+            case "target": o.Target = new TargetOptions { Kind = TargetKind.File }; break;
             default: throw new ArgumentException(key);
         }
     }

@@ -1,0 +1,182 @@
+using static System.FormattableString;
+
+namespace WindowDataset.Configuration;
+
+/// <summary>
+/// The one rule set for <see cref="WindowLoaderOptions"/>: <see cref="WindowLoaderOptions.Validate"/> throws the
+/// first violation as an argument exception, the JSON binder as an error naming the file and the key's JSON path.
+/// Numbers out of range and undefined enum values are out-of-range violations; missing or invalid values (no
+/// source, an empty path, an unknown dtype, an empty start list, a file target without labels) are not.
+/// </summary>
+internal static class OptionRules
+{
+    private const string DTypes = "float64 float32 float16 int64 int32 int16 int8 uint64 uint32 uint16 uint8 bool or a numpy code ('<f8', '>i4', '|u1')";
+
+    /// <summary>The first rule <paramref name="o"/> breaks, or null.</summary>
+    public static OptionViolation? Check(WindowLoaderOptions o)
+    {
+        if (o.Source is null)
+        {
+            return Invalid("source", "source: expected an object with paths or a glob; found null.");
+        }
+
+        if (CheckSource(o.Source, "source") is { } source)
+        {
+            return source;
+        }
+
+        if (o.Window < 1)
+        {
+            return Range("window", Invariant($"window: expected >= 1; found {o.Window}."));
+        }
+
+        if (o.BatchSize < 1)
+        {
+            return Range("batchSize", Invariant($"batchSize: expected >= 1; found {o.BatchSize}."));
+        }
+
+        if (!Enum.IsDefined(o.Sampler))
+        {
+            return Range("sampler", Invariant($"sampler: expected uniform, permutation or sequential; found {o.Sampler}."));
+        }
+
+        if (o.Stride < 1)
+        {
+            return Range("stride", Invariant($"stride: expected >= 1; found {o.Stride}."));
+        }
+
+        if (o.WindowsPerEpoch is <= 0)
+        {
+            return Range("windowsPerEpoch", Invariant($"windowsPerEpoch: expected > 0 or null; found {o.WindowsPerEpoch}."));
+        }
+
+        if (o.Starts is { Count: 0 })
+        {
+            return Invalid("starts", "starts: expected at least one start or null; found an empty list.");
+        }
+
+        if (o.Workers is < 1 or > 256)
+        {
+            return Range("workers", Invariant($"workers: expected 1..256 or null; found {o.Workers}."));
+        }
+
+        if (o.Prefetch is < 1 or > 4096)
+        {
+            return Range("prefetch", Invariant($"prefetch: expected 1..4096 or null; found {o.Prefetch}."));
+        }
+
+        if (o.MemoryBudget <= 0)
+        {
+            return Range("memoryBudget", Invariant($"memoryBudget: expected a positive number of bytes; found {o.MemoryBudget}."));
+        }
+
+        if (o.OutputType is { } output && !Enum.IsDefined(output))
+        {
+            return Range("outputType", Invariant($"outputType: expected an element type; found {output}."));
+        }
+
+        if (!Enum.IsDefined(o.Io))
+        {
+            return Range("io", Invariant($"io: expected pread or mmap; found {o.Io}."));
+        }
+
+        if (o.ReadAhead is < 0 or > 64)
+        {
+            return Range("readAhead", Invariant($"readAhead: expected 0..64; found {o.ReadAhead}."));
+        }
+
+        if (!Enum.IsDefined(o.PageCache))
+        {
+            return Range("pageCache", Invariant($"pageCache: expected default or dropAfterRead; found {o.PageCache}."));
+        }
+
+        if (o.Rank is < 0)
+        {
+            return Range("rank", Invariant($"rank: expected >= 0; found {o.Rank}."));
+        }
+
+        if (o.WorldSize is < 1)
+        {
+            return Range("worldSize", Invariant($"worldSize: expected >= 1; found {o.WorldSize}."));
+        }
+
+        if (o.Rank is { } r && o.WorldSize is { } w && r >= w)
+        {
+            return Range("rank", Invariant($"rank: expected 0..worldSize-1 ({w - 1}); found {r}."));
+        }
+
+        return o.Target is { } target ? CheckTarget(target) : null;
+    }
+
+    private static OptionViolation? CheckTarget(TargetOptions target)
+    {
+        if (!Enum.IsDefined(target.Kind))
+        {
+            return Range("target.kind", Invariant($"target.kind: expected none, next or file; found {target.Kind}."));
+        }
+
+        if (target is { Kind: TargetKind.Next, Horizon: < 1 })
+        {
+            return Range("target.horizon", Invariant($"target.horizon: expected >= 1; found {target.Horizon}."));
+        }
+
+        if (target is { Kind: TargetKind.File, Source: null })
+        {
+            return Invalid("target.source", "target.source: expected the labels array for kind 'file'; found none.");
+        }
+
+        return target is { Kind: TargetKind.File, Source: { } labels } ? CheckSource(labels, "target.source") : null;
+    }
+
+    private static OptionViolation? CheckSource(SourceOptions source, string key)
+    {
+        if ((source.Paths is null || source.Paths.Count == 0) && string.IsNullOrWhiteSpace(source.Glob))
+        {
+            return Invalid(key + ".paths", $"{key}: expected at least one path or a glob; found none.");
+        }
+
+        for (int i = 0; source.Paths is not null && i < source.Paths.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(source.Paths[i]))
+            {
+                string path = Invariant($"{key}.paths[{i}]");
+                return Invalid(path, $"{path}: expected a file path; found {(source.Paths[i] is null ? "null" : $"'{source.Paths[i]}'")}.");
+            }
+        }
+
+        if (!Enum.IsDefined(source.Format))
+        {
+            return Range(key + ".format", Invariant($"{key}.format: expected auto, npy or raw; found {source.Format}."));
+        }
+
+        if (source.DType is { } dtype && !string.IsNullOrWhiteSpace(dtype) && !ElementTypeInfo.TryParse(dtype, out _, out _))
+        {
+            return Invalid(key + ".dtype", $"{key}.dtype: expected one of {DTypes}; found '{dtype}'.");
+        }
+
+        for (int i = 0; source.RowShape is not null && i < source.RowShape.Count; i++)
+        {
+            if (source.RowShape[i] <= 0)
+            {
+                string path = Invariant($"{key}.rowShape[{i}]");
+                return Range(path, Invariant($"{path}: expected dimensions > 0; found {source.RowShape[i]}."));
+            }
+        }
+
+        if (source.HeaderOffset < 0)
+        {
+            return Range(key + ".headerOffset", Invariant($"{key}.headerOffset: expected >= 0; found {source.HeaderOffset}."));
+        }
+
+        if (source.Rows is <= 0)
+        {
+            return Range(key + ".rows", Invariant($"{key}.rows: expected > 0 or null; found {source.Rows}."));
+        }
+
+        return null;
+    }
+
+    private static OptionViolation Range(string key, string message) => new(key, message, OutOfRange: true);
+
+    private static OptionViolation Invalid(string key, string message) => new(key, message, OutOfRange: false);
+}
