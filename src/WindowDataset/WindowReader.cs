@@ -19,7 +19,7 @@ public sealed class WindowReader : IDisposable
     /// <summary>Opens and validates the source. The options' sampler, batch, rank, worker and budget settings do not apply.</summary>
     /// <param name="options">The options; validated and copied.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException">Options contradict each other.</exception>
+    /// <exception cref="ArgumentException">A value is missing or invalid: no source, an empty path, an unknown dtype, an empty starts list, a file target without labels.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     public WindowReader(WindowLoaderOptions options)
