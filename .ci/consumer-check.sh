@@ -10,11 +10,11 @@
 # hashes with the feed's files. Third-party packages (TorchSharp's natives are ~1.2 GB) come from the machine's
 # global packages folder as a read-only fallback folder that leaves out WindowDataset*, then from nuget.org.
 #
-# TorchSharp: the consumer references WindowDataset.TorchSharp and TorchSharp-cpu, so restore, the dependency
-# graph and compilation against the adapter are proven; the example itself uses only the core, because a fresh
-# consumer outside this repository does not get build/PatchLibTorchSharp.targets (imported by the repo's
-# Directory.Build.targets), without which libLibTorchSharp.so cannot load on Debian 12. The TorchSharp adapter's
-# behaviour is covered by tests/WindowDataset.TorchSharp.Tests inside the repository.
+# TorchSharp: the README's example uses only the core, so it runs in any fresh app; that app also references
+# WindowDataset.TorchSharp and TorchSharp-cpu, proving they restore and compile together. A fresh app outside this
+# repository does not get build/PatchLibTorchSharp.targets (imported by the repo's Directory.Build.targets), and
+# without it libLibTorchSharp.so cannot load on Debian 12 / Ubuntu 22.04. So a second fresh app imports that file
+# explicitly, as such a user must, and reads an epoch as tensors through the adapter package.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -139,7 +139,9 @@ else
   fail "windowds info" "expected the shape (20000, 32) in its output"
 fi
 
-# 4. A fresh console app with the README's example.
+# 4. A fresh console app with the README's example. It references the TorchSharp adapter and the runtime package an
+#    application picks (TorchSharp-cpu), proving they restore and compile together; the example itself uses the core.
+torch_version=$(sed -nE 's/.*PackageVersion Include="TorchSharp-cpu" Version="([^"]+)".*/\1/p' "$root/Directory.Packages.props")
 app="$work/consumer"
 example=$(sed -n '/<!-- consumer-example:start -->/,/<!-- consumer-example:end -->/p' README.md | sed -n '/^```csharp$/,/^```$/p' | sed '1d;$d')
 if [ -z "$example" ]; then
@@ -152,7 +154,7 @@ if (cd "$work" && dotnet new console -o "$app" -n Consumer >"$work/new.log" 2>&1
     && cd "$app" \
     && dotnet add package WindowDataset --version "$version" --no-restore \
     && dotnet add package WindowDataset.TorchSharp --version "$version" --no-restore \
-    && dotnet add package TorchSharp-cpu --version "$(sed -nE 's/.*PackageVersion Include="TorchSharp-cpu" Version="([^"]+)".*/\1/p' "$root/Directory.Packages.props")" --no-restore) >>"$work/new.log" 2>&1; then
+    && dotnet add package TorchSharp-cpu --version "$torch_version" --no-restore) >>"$work/new.log" 2>&1; then
   printf '%s\n' "$example" >"$app/Program.cs"
   cp "$work/nuget.config" "$app/nuget.config"
 else
@@ -197,6 +199,52 @@ if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && [ "${windows:-0}" -eq 10000 ] && [ "$
 else
   printf '%s\n' "$out2"
   fail "consumer run" "expected 10000 windows, a positive rate and the same mean twice; found windows '${windows}', rate '${rate}', means '${mean1}' and '${mean2}'"
+fi
+
+# 5. The TorchSharp adapter at run time, from a second fresh app. On Debian 12 / Ubuntu 22.04 TorchSharp's native
+#    library loads only with build/PatchLibTorchSharp.targets, which the packages do not carry: this app imports it
+#    explicitly, as such a consumer must today (see the README's "TorchSharp on Debian 12").
+torch_app="$work/torch-consumer"
+if (cd "$work" && dotnet new console -o "$torch_app" -n TorchConsumer \
+    && cd "$torch_app" \
+    && dotnet add package WindowDataset.TorchSharp --version "$version" --no-restore \
+    && dotnet add package TorchSharp-cpu --version "$torch_version" --no-restore) >"$work/torch-new.log" 2>&1; then
+  cp "$work/nuget.config" "$torch_app/nuget.config"
+  printf '<Project>\n  <Import Project="%s" />\n</Project>\n' "$root/build/PatchLibTorchSharp.targets" >"$torch_app/Directory.Build.targets"
+  cat >"$torch_app/Program.cs" <<'EOF'
+using WindowDataset;
+using WindowDataset.TorchSharp;
+
+var options = new WindowLoaderOptions
+{
+    Source = SourceOptions.FromPaths(args[0]), Window = 16, BatchSize = 64,
+    Sampler = SamplerKind.Uniform, WindowsPerEpoch = 1_000, Seed = 42, OutputType = ElementType.Float32,
+};
+using var loader = new TensorWindowLoader(options);
+long windows = 0;
+string shape = "";
+foreach (TensorBatch batch in loader.Read(ReadRange.ForEpoch(0)))
+{
+    windows += batch.Count;
+    shape = string.Join('x', batch.Input.shape);
+    if (!batch.Input.isfinite().all().item<bool>()) throw new InvalidOperationException("non-finite input");
+}
+
+Console.WriteLine($"{windows} windows as tensors, last batch {shape}");
+EOF
+else
+  cat "$work/torch-new.log"
+fi
+
+torch_out=$( [ -f "$torch_app/TorchConsumer.csproj" ] && cd "$torch_app" && dotnet build -c Release --nologo -v quiet >"$work/torch-build.log" 2>&1 \
+  && dotnet run -c Release --no-build -- "$data" 2>&1)
+if grep -qE '^1000 windows as tensors, last batch 40x16x32$' <<<"$torch_out"; then
+  printf '%s\n' "$torch_out"
+  pass "TorchSharp consumer run (1000 windows as tensors)"
+else
+  cat "$work/torch-build.log" 2>/dev/null
+  printf '%s\n' "$torch_out" | head -20
+  fail "TorchSharp consumer run" "expected '1000 windows as tensors, last batch 40x16x32'"
 fi
 
 finish
