@@ -202,15 +202,20 @@ else
 fi
 
 # 5. The TorchSharp adapter at run time, from a second fresh app. On Debian 12 / Ubuntu 22.04 TorchSharp's native
-#    library loads only with build/PatchLibTorchSharp.targets, which the packages do not carry: this app imports it
-#    explicitly, as such a consumer must today (see the README's "TorchSharp on Debian 12").
+#    library loads only with build/PatchLibTorchSharp.targets. When the package carries it (as
+#    buildTransitive/WindowDataset.TorchSharp.targets) the app uses the package alone; otherwise it imports the file
+#    explicitly, as such a consumer must.
 torch_app="$work/torch-consumer"
 if (cd "$work" && dotnet new console -o "$torch_app" -n TorchConsumer \
     && cd "$torch_app" \
     && dotnet add package WindowDataset.TorchSharp --version "$version" --no-restore \
     && dotnet add package TorchSharp-cpu --version "$torch_version" --no-restore) >"$work/torch-new.log" 2>&1; then
   cp "$work/nuget.config" "$torch_app/nuget.config"
-  printf '<Project>\n  <Import Project="%s" />\n</Project>\n' "$root/build/PatchLibTorchSharp.targets" >"$torch_app/Directory.Build.targets"
+  if grep -qx 'buildTransitive/WindowDataset.TorchSharp.targets' <<<"$(unzip -Z1 "$feed/WindowDataset.TorchSharp.$version.nupkg" 2>/dev/null)"; then
+    echo "consumer-check: WindowDataset.TorchSharp carries the patch (buildTransitive); the app imports nothing"
+  else
+    printf '<Project>\n  <Import Project="%s" />\n</Project>\n' "$root/build/PatchLibTorchSharp.targets" >"$torch_app/Directory.Build.targets"
+  fi
   cat >"$torch_app/Program.cs" <<'EOF'
 using WindowDataset;
 using WindowDataset.TorchSharp;
