@@ -13,8 +13,9 @@
 # TorchSharp: the README's example uses only the core, so it runs in any fresh app; that app also references
 # WindowDataset.TorchSharp and TorchSharp-cpu, proving they restore and compile together. A fresh app outside this
 # repository does not get build/PatchLibTorchSharp.targets (imported by the repo's Directory.Build.targets), and
-# without it libLibTorchSharp.so cannot load on Debian 12 / Ubuntu 22.04. So a second fresh app imports that file
-# explicitly, as such a user must, and reads an epoch as tensors through the adapter package.
+# without it libLibTorchSharp.so cannot load on Debian 12 / Ubuntu 22.04. So a second fresh app reads an epoch as
+# tensors through the adapter package, importing that file explicitly (as such a user must) unless the package
+# carries it as buildTransitive/WindowDataset.TorchSharp.targets.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
