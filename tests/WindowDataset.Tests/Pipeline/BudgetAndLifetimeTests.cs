@@ -233,17 +233,32 @@ public sealed class BudgetAndLifetimeTests : IDisposable
     [Fact]
     public void Statistics_SlowConsumer_LowDataWaitShare()
     {
-        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 300, 3);
-        using var loader = new WindowLoader(TestArrays.Options(path, window: 4, batch: 4));
-        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
-        {
-            Thread.Sleep(2);
-        }
+        // A consumer step of 10 ms per batch of 4 windows of 4 x 3 float64 (a gather of microseconds): the workers
+        // refill every slot long before the consumer asks again, so it waits for data only for the epoch's first
+        // batch, if at all (measured: 0.0 ms). 100 steps make an epoch of at least 1 s; the bound allows 200 ms of
+        // waiting, which holds on 2 shared cores under load. The contrast, run first (it also compiles the
+        // pipeline's code), is a consumer that does nothing with batches of 4 MiB: it waits for most of its epoch
+        // (measured 0.74-0.98 under load), so the low share is the consumer's pace, not a metric that reads zero.
+        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 403, 3);
+        string large = TestArrays.WriteNpy(_dir.File("large.npy"), 4096, 256);
+        LoaderStatistics fast = ReadEpoch(TestArrays.Options(large, window: 64, batch: 32), static () => { });
+        LoaderStatistics slow = ReadEpoch(TestArrays.Options(path, window: 4, batch: 4), static () => Thread.Sleep(10));
 
-        LoaderStatistics stats = loader.GetStatistics();
-        Assert.Equal(loader.BatchesPerEpoch, stats.Batches);
-        Assert.InRange(stats.DataWaitShare, 0, 1);
-        Assert.True(stats.Elapsed > TimeSpan.Zero);
-        Assert.Equal(stats.Windows * 4 * 3 * 8, stats.Bytes);
+        Assert.Equal(100, slow.Batches);
+        Assert.True(slow.Elapsed >= TimeSpan.FromMilliseconds(1000), $"elapsed {slow.Elapsed}: expected at least the consumer's 100 x 10 ms");
+        Assert.True(slow.DataWaitShare < 0.2, $"data-wait share {slow.DataWaitShare:F3} (waited {slow.ConsumerWait.TotalMilliseconds:F1} ms of {slow.Elapsed.TotalMilliseconds:F1} ms); expected < 0.2 for a consumer far slower than the workers");
+        Assert.Equal(slow.Windows * 4 * 3 * 8, slow.Bytes);
+        Assert.True(fast.DataWaitShare > 0.4, $"data-wait share {fast.DataWaitShare:F3} (waited {fast.ConsumerWait.TotalMilliseconds:F1} ms of {fast.Elapsed.TotalMilliseconds:F1} ms) for a consumer that does nothing; expected > 0.4");
+
+        static LoaderStatistics ReadEpoch(WindowLoaderOptions options, Action step)
+        {
+            using var loader = new WindowLoader(options);
+            foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
+            {
+                step();
+            }
+
+            return loader.GetStatistics();
+        }
     }
 }

@@ -153,14 +153,53 @@ public sealed class RaceTests : IDisposable
 
     private static void WaitUntilAllSlotsTaken(WindowLoader loader)
     {
-        // The workers fill every free slot within microseconds; the bound only guards against a hang.
+        // Every slot taken is not enough: the last gather may still be running. It has finished once every worker is
+        // blocked in the kernel (each waits for a free slot, and none will come until the consumer moves on). Thread
+        // states are a snapshot, so the condition must hold on two looks in a row. The deadline only guards a hang.
         var deadline = DateTime.UtcNow.AddMilliseconds(HangGuardMilliseconds);
-        while (loader.Pool.Outstanding < loader.BufferCount && DateTime.UtcNow < deadline)
+        int settledLooks = 0;
+        while (settledLooks < 2 && DateTime.UtcNow < deadline)
         {
+            bool settled = loader.Pool.Outstanding == loader.BufferCount && (!WorkerThreads.Supported || AllWorkersBlocked());
+            settledLooks = settled ? settledLooks + 1 : 0;
             Thread.Sleep(1);
         }
 
-        Thread.Sleep(20); // let the last gather finish: its batch then waits, finished, in the ready queue
+        Assert.True(settledLooks >= 2, $"the workers did not settle: {loader.Pool.Outstanding} of {loader.BufferCount} slots taken");
+    }
+
+    /// <summary>Whether every loader worker thread is sleeping (state S in <c>/proc/self/task/*/stat</c>) and there is at least one.</summary>
+    private static bool AllWorkersBlocked()
+    {
+        int workers = 0;
+        foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // the thread exited while we looked
+            }
+
+            // "tid (comm) state ...": comm may hold spaces and parentheses, so the state follows the last ')'.
+            int open = stat.IndexOf('(', StringComparison.Ordinal);
+            int close = stat.LastIndexOf(')');
+            if (open < 0 || close < open || close + 2 >= stat.Length || !stat.AsSpan(open + 1, close - open - 1).StartsWith("WindowDataset w", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            workers++;
+            if (stat[close + 2] != 'S')
+            {
+                return false;
+            }
+        }
+
+        return workers > 0;
     }
 
     private WindowLoaderOptions Options(Random random)

@@ -10,15 +10,24 @@ namespace WindowDataset.Tests.Reliability;
 /// Long run (opt-in: <c>WINDOWDATASET_SOAK=1</c>; minutes in <c>WINDOWDATASET_SOAK_MINUTES</c>, default 10): loaders
 /// with random options are created, read at random speeds (sync and async, whole epochs, early breaks and
 /// cancellations) and disposed, over and over. Asserts no buffer or worker thread outlives its loader, sampled batches
-/// equal an independent computation of the file's values, and managed heap and RSS stay flat after warm-up.
+/// equal an independent computation of the file's values, and managed heap and RSS stay flat after warm-up: their
+/// least-squares slopes over the samples after the warm-up and their ranges are bounded. Each sample follows
+/// aggressive full collections and <c>malloc_trim</c>, so RSS counts memory in use, not memory the GC or glibc keep
+/// cached for later (the GC alone held 20-90 MiB of committed, free regions in a plain run, returned lazily).
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
 {
     private const int Cols = 8;
     private const int Rows = 20_000;
-    private const long RssSlackBytes = 8L << 20;
-    private const long HeapSlackBytes = 2L << 20;
+    // A leak shows as a steady rise: bounded as a least-squares slope, in MiB per minute, over the samples after the
+    // warm-up. Short runs have noisier slopes, so the bound is the larger of a rate and a total fitted rise.
+    private const double RssSlopeBound = 0.2;
+    private const double RssFittedRiseBoundMiB = 4;
+    private const long RssRangeBound = 12L << 20;
+    private const double HeapSlopeBound = 0.02;
+    private const double HeapFittedRiseBoundMiB = 1;
+    private const long HeapRangeBound = 2L << 20;
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -28,17 +37,15 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
     {
         double minutes = double.TryParse(Environment.GetEnvironmentVariable("WINDOWDATASET_SOAK_MINUTES"), NumberStyles.Float, CultureInfo.InvariantCulture, out double m) && m > 0 ? m : 10;
         var duration = TimeSpan.FromMinutes(minutes);
-        var warmUp = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, duration.Ticks / 10));
+        var warmUp = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(2).Ticks, duration.Ticks / 10));
+        var interval = TimeSpan.FromTicks(Math.Clamp(duration.Ticks / 100, TimeSpan.FromSeconds(5).Ticks, TimeSpan.FromSeconds(30).Ticks));
         string path = TestArrays.WriteNpy(_dir.File("soak.npy"), Rows, Cols);
         var allocator = new TrackingAllocator();
         var random = new Random(20240611);
         var clock = Stopwatch.StartNew();
         var stats = new SoakFigures();
-        (long Rss, long Heap)? warm = null;
-        (long Rss, long Heap) start = Measure();
-        long maxRssAfterWarmUp = 0;
-        int? warmFiles = null;
-        var samples = new List<string>();
+        MemorySample start = MemorySample.Take(TimeSpan.Zero, stats.Loaders);
+        var samples = new List<MemorySample>();
         TimeSpan nextSample = warmUp;
 
         while (clock.Elapsed < duration)
@@ -47,36 +54,97 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
             Assert.True(allocator.Live == 0, $"loader {stats.Loaders}: {allocator.Live} buffers alive after Dispose");
             if (clock.Elapsed >= nextSample)
             {
-                (long rss, long heap) = Measure();
-                warm ??= (rss, heap);
-                warmFiles ??= OpenFiles();
-                samples.Add($"{clock.Elapsed.TotalSeconds:F0}s {Mb(rss)}");
-                maxRssAfterWarmUp = Math.Max(maxRssAfterWarmUp, rss);
-                nextSample = clock.Elapsed + TimeSpan.FromSeconds(30);
+                samples.Add(MemorySample.Take(clock.Elapsed, stats.Loaders));
+                nextSample = clock.Elapsed + interval;
             }
         }
 
-        (long Rss, long Heap) end = Measure();
-        warm ??= end;
-        warmFiles ??= OpenFiles();
-        int endFiles = OpenFiles();
-        maxRssAfterWarmUp = Math.Max(maxRssAfterWarmUp, end.Rss);
+        samples.Add(MemorySample.Take(clock.Elapsed, stats.Loaders));
         int threadsLeft = WorkerThreads.SettleToZero();
+        MemorySample warm = samples[0];
+        MemorySample end = samples[^1];
+        double minutesAfterWarmUp = Math.Max((end.Elapsed - warm.Elapsed).TotalMinutes, 1e-3);
+        double rssSlopeBound = Math.Max(RssSlopeBound, RssFittedRiseBoundMiB / minutesAfterWarmUp);
+        double heapSlopeBound = Math.Max(HeapSlopeBound, HeapFittedRiseBoundMiB / minutesAfterWarmUp);
+        double nativeSlope = SlopePerMinute(samples, static s => s.RssAnon - s.Committed);
+        double rssSlope = SlopePerMinute(samples, static s => s.Rss);
+        double heapSlope = SlopePerMinute(samples, static s => s.Heap);
+        long rssRange = Range(samples, static s => s.Rss);
+        long heapRange = Range(samples, static s => s.Heap);
         output.WriteLine($"soak: {clock.Elapsed.TotalMinutes:F1} min, {stats.Loaders} loaders, {stats.Epochs} enumerations ({stats.Cancelled} cancelled, {stats.Broken} broken off), {stats.Batches} batches, {stats.Windows} windows");
         output.WriteLine($"content checks: {stats.CheckedBatches} batches ({stats.CheckedWindows} windows, {stats.CheckedTargets} targets) equal to the independently computed values");
         output.WriteLine($"buffers: {allocator.Allocations} allocated, {allocator.Live} alive at the end; worker threads left: {threadsLeft}");
-        output.WriteLine($"RSS: start {Mb(start.Rss)}, after warm-up ({warmUp.TotalSeconds:F0} s) {Mb(warm.Value.Rss)}, max after warm-up {Mb(maxRssAfterWarmUp)}, end {Mb(end.Rss)} (growth {Mb(end.Rss - warm.Value.Rss)})");
-        output.WriteLine($"RSS samples after warm-up: {string.Join(", ", samples)}");
-        output.WriteLine($"open file descriptors: after warm-up {warmFiles}, end {endFiles}");
-        output.WriteLine($"managed heap: start {Mb(start.Heap)}, after warm-up {Mb(warm.Value.Heap)}, end {Mb(end.Heap)} (growth {Mb(end.Heap - warm.Value.Heap)})");
+        output.WriteLine($"RSS: start {Mb(start.Rss)}, after warm-up ({warmUp.TotalSeconds:F0} s) {Mb(warm.Rss)}, min {Mb(Min(samples, static s => s.Rss))}, max {Mb(Max(samples, static s => s.Rss))}, end {Mb(end.Rss)}; slope after warm-up {rssSlope:F3} MiB/min over {samples.Count} samples (allowed {rssSlopeBound:F2}), max - min {Mb(rssRange)} (allowed {Mb(RssRangeBound)})");
+        output.WriteLine($"anonymous memory outside the GC heap (RssAnon - GC committed): min {Mb(Min(samples, static s => s.RssAnon - s.Committed))}, max {Mb(Max(samples, static s => s.RssAnon - s.Committed))}, slope {nativeSlope:F3} MiB/min; malloc in use: min {Mb(Min(samples, static s => s.MallocInUse))}, max {Mb(Max(samples, static s => s.MallocInUse))}");
+        output.WriteLine($"managed heap: start {Mb(start.Heap)}, after warm-up {Mb(warm.Heap)}, end {Mb(end.Heap)}; slope {heapSlope:F3} MiB/min (allowed {heapSlopeBound:F2}), max - min {Mb(heapRange)} (allowed {Mb(HeapRangeBound)})");
+        output.WriteLine($"open file descriptors: after warm-up {warm.Files}, end {end.Files}; threads: after warm-up {warm.Threads}, end {end.Threads}");
+        output.WriteLine("samples (s, loaders, RSS MiB, anon MiB, file MiB, heap MiB, GC committed MiB, malloc in use MiB, malloc arena+mmap MiB, threads, fds):");
+        foreach (MemorySample s in samples)
+        {
+            output.WriteLine(s.ToString());
+        }
 
         Assert.Equal(0, allocator.Live);
         Assert.Equal(0, threadsLeft);
         Assert.True(stats.CheckedBatches > 0);
-        Assert.True(endFiles <= warmFiles + 4, $"open file descriptors grew from {warmFiles} to {endFiles}");
-        Assert.True(end.Rss - warm.Value.Rss <= RssSlackBytes, $"RSS grew by {Mb(end.Rss - warm.Value.Rss)} after warm-up (allowed {Mb(RssSlackBytes)})");
-        Assert.True(end.Heap - warm.Value.Heap <= HeapSlackBytes, $"managed heap grew by {Mb(end.Heap - warm.Value.Heap)} after warm-up (allowed {Mb(HeapSlackBytes)})");
+        Assert.True(end.Files <= warm.Files + 4, $"open file descriptors grew from {warm.Files} to {end.Files}");
+        Assert.True(rssSlope <= rssSlopeBound, $"RSS rose {rssSlope:F3} MiB/min after warm-up (allowed {rssSlopeBound:F2})");
+        Assert.True(rssRange <= RssRangeBound, $"RSS varied by {Mb(rssRange)} after warm-up (allowed {Mb(RssRangeBound)})");
+        Assert.True(heapSlope <= heapSlopeBound, $"managed heap rose {heapSlope:F3} MiB/min after warm-up (allowed {heapSlopeBound:F2})");
+        Assert.True(heapRange <= HeapRangeBound, $"managed heap varied by {Mb(heapRange)} after warm-up (allowed {Mb(HeapRangeBound)})");
     }
+
+    /// <summary>Least-squares slope of a figure over time, in MiB per minute.</summary>
+    private static double SlopePerMinute(List<MemorySample> samples, Func<MemorySample, long> figure)
+    {
+        if (samples.Count < 2)
+        {
+            return 0;
+        }
+
+        double meanT = 0, meanY = 0;
+        foreach (MemorySample s in samples)
+        {
+            meanT += s.Elapsed.TotalMinutes;
+            meanY += figure(s) / (1024.0 * 1024.0);
+        }
+
+        meanT /= samples.Count;
+        meanY /= samples.Count;
+        double covariance = 0, variance = 0;
+        foreach (MemorySample s in samples)
+        {
+            double dt = s.Elapsed.TotalMinutes - meanT;
+            covariance += dt * ((figure(s) / (1024.0 * 1024.0)) - meanY);
+            variance += dt * dt;
+        }
+
+        return variance == 0 ? 0 : covariance / variance;
+    }
+
+    private static long Min(List<MemorySample> samples, Func<MemorySample, long> figure)
+    {
+        long min = long.MaxValue;
+        foreach (MemorySample s in samples)
+        {
+            min = Math.Min(min, figure(s));
+        }
+
+        return min;
+    }
+
+    private static long Max(List<MemorySample> samples, Func<MemorySample, long> figure)
+    {
+        long max = long.MinValue;
+        foreach (MemorySample s in samples)
+        {
+            max = Math.Max(max, figure(s));
+        }
+
+        return max;
+    }
+
+    private static long Range(List<MemorySample> samples, Func<MemorySample, long> figure) => Max(samples, figure) - Min(samples, figure);
 
     private static void RunOneLoader(string path, TrackingAllocator allocator, Random random, SoakFigures stats)
     {
@@ -220,28 +288,6 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static (long Rss, long Heap) Measure()
-    {
-        for (int i = 0; i < 3; i++)
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-        }
-
-        long heap = GC.GetTotalMemory(forceFullCollection: true);
-        TrimNativeHeap();
-        long rss = 0;
-        foreach (string line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                rss = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        return (rss, heap);
-    }
-
     /// <summary>Returns glibc's free heap pages to the system, so RSS measures memory in use, not memory cached by malloc.</summary>
     private static void TrimNativeHeap()
     {
@@ -258,12 +304,101 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    /// <summary>glibc's heap figures (in use, and held from the system), or zeros where mallinfo2 is missing.</summary>
+    private static (long InUse, long Held) NativeHeap()
+    {
+        try
+        {
+            MallInfo2 info = MallInfo2Native();
+            return ((long)(info.Uordblks + info.Hblkhd), (long)(info.Arena + info.Hblkhd));
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return (0, 0);
+        }
+        catch (DllNotFoundException)
+        {
+            return (0, 0);
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int MallocTrim(nuint pad);
 
-    private static int OpenFiles() => Directory.GetFiles("/proc/self/fd").Length;
+    [LibraryImport("libc", EntryPoint = "mallinfo2")]
+    private static partial MallInfo2 MallInfo2Native();
 
     private static string Mb(long bytes) => $"{bytes / (1024.0 * 1024.0):F1} MiB";
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint Arena;
+        public nuint Ordblks;
+        public nuint Smblks;
+        public nuint Hblks;
+        public nuint Hblkhd;
+        public nuint Usmblks;
+        public nuint Fsmblks;
+        public nuint Uordblks;
+        public nuint Fordblks;
+        public nuint Keepcost;
+    }
+
+    /// <summary>One reading of the process's memory, taken after full compacting collections and a native heap trim.</summary>
+    private sealed record MemorySample(TimeSpan Elapsed, long Loaders, long Rss, long RssAnon, long RssFile, long Heap, long Committed, long MallocInUse, long MallocHeld, int Threads, int Files)
+    {
+        public static MemorySample Take(TimeSpan elapsed, long loaders)
+        {
+            // Aggressive: the GC also decommits its free regions and shrinks its budgets. Without it RSS follows the
+            // GC's committed-but-free memory, which it returns to the system lazily (tens of MiB up and down here).
+            for (int i = 0; i < 2; i++)
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+            }
+
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+            long heap = GC.GetTotalMemory(forceFullCollection: true);
+            long committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+            TrimNativeHeap();
+            (long inUse, long held) = NativeHeap();
+            long rss = 0, anon = 0, file = 0;
+            int threads = 0;
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rss = Kb(line);
+                }
+                else if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+                {
+                    anon = Kb(line);
+                }
+                else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
+                {
+                    file = Kb(line);
+                }
+                else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                {
+                    threads = int.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+
+            return new MemorySample(elapsed, loaders, rss, anon, file, heap, committed, inUse, held, threads, Directory.GetFiles("/proc/self/fd").Length);
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Elapsed.TotalSeconds:F0} {Loaders} {Mib(Rss):F1} {Mib(RssAnon):F1} {Mib(RssFile):F1} {Mib(Heap):F1} {Mib(Committed):F1} {Mib(MallocInUse):F1} {Mib(MallocHeld):F1} {Threads} {Files}");
+
+        private static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
+
+        private static long Kb(string line)
+        {
+            ReadOnlySpan<char> value = line.AsSpan(line.IndexOf(':', StringComparison.Ordinal) + 1).Trim();
+            return long.Parse(value.TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+        }
+    }
 
     private sealed class SoakFigures
     {
