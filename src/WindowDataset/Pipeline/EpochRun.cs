@@ -1,8 +1,8 @@
-using WindowDataset.Memory;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using WindowDataset.Diagnostics;
+using WindowDataset.Memory;
 
 namespace WindowDataset.Pipeline;
 

@@ -128,7 +128,12 @@ internal sealed class NpyHeader
         object? descr = dict["descr"];
         if (descr is not string descrText)
         {
-            string what = descr is List<object?> ? "a structured dtype (a list of fields)" : descr is object?[] ? "a sub-array dtype (a tuple)" : Repr(descr);
+            string what = descr switch
+            {
+                List<object?> => "a structured dtype (a list of fields)",
+                object?[] => "a sub-array dtype (a tuple)",
+                _ => Repr(descr),
+            };
             throw Invalid(path, "descr", "a simple dtype string such as '<f8'", what);
         }
 

@@ -10,9 +10,23 @@ public sealed class OptionsCloneTests
         var options = new WindowLoaderOptions
         {
             Source = new SourceOptions { Paths = ["a.raw"], Glob = "x*", Format = SourceFormat.Raw, DType = "<f4", RowShape = [3], Rows = 9, HeaderOffset = 8 },
-            Window = 3, BatchSize = 5, Sampler = SamplerKind.Uniform, Stride = 2, WindowsPerEpoch = 7, Starts = [1, 2], DropLast = true, Seed = 4,
-            Rank = 1, WorldSize = 2, Workers = 3, Prefetch = 6, MemoryBudget = 1234, OutputType = ElementType.Float64, Io = IoMode.Mmap,
-            ReadAhead = 1, PageCache = PageCachePolicy.DropAfterRead,
+            Window = 3,
+            BatchSize = 5,
+            Sampler = SamplerKind.Uniform,
+            Stride = 2,
+            WindowsPerEpoch = 7,
+            Starts = [1, 2],
+            DropLast = true,
+            Seed = 4,
+            Rank = 1,
+            WorldSize = 2,
+            Workers = 3,
+            Prefetch = 6,
+            MemoryBudget = 1234,
+            OutputType = ElementType.Float64,
+            Io = IoMode.Mmap,
+            ReadAhead = 1,
+            PageCache = PageCachePolicy.DropAfterRead,
             Target = new TargetOptions { Kind = TargetKind.File, Horizon = 2, Offset = 1, Source = new SourceOptions { Paths = ["y.npy"] } },
         };
 
