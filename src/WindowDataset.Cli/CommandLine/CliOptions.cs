@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Numerics;
 
 namespace WindowDataset.Cli.CommandLine;
 
@@ -25,42 +26,10 @@ internal static class CliOptions
         new(name) { Description = description, HelpName = valueName, Required = required };
 
     public static Option<long?> Long(string verb, string name, string valueName, string description, long minimum = long.MinValue, long maximum = long.MaxValue, bool required = false) =>
-        new(name)
-        {
-            Description = description,
-            HelpName = valueName,
-            Required = required,
-            CustomParser = result =>
-            {
-                string text = result.Tokens[0].Value;
-                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= minimum && value <= maximum)
-                {
-                    return value;
-                }
-
-                result.AddError($"{verb}: option '{name}': expected an integer{Range(minimum, maximum)}; found '{text}'.");
-                return null;
-            },
-        };
+        Integer(verb, name, valueName, description, minimum, maximum, required);
 
     public static Option<int?> Int(string verb, string name, string valueName, string description, int minimum = int.MinValue, int maximum = int.MaxValue, bool required = false) =>
-        new(name)
-        {
-            Description = description,
-            HelpName = valueName,
-            Required = required,
-            CustomParser = result =>
-            {
-                string text = result.Tokens[0].Value;
-                if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum && value <= maximum)
-                {
-                    return value;
-                }
-
-                result.AddError($"{verb}: option '{name}': expected an integer{Range(minimum == int.MinValue ? long.MinValue : minimum, maximum == int.MaxValue ? long.MaxValue : maximum)}; found '{text}'.");
-                return null;
-            },
-        };
+        Integer(verb, name, valueName, description, minimum, maximum, required);
 
     public static Option<ulong?> ULong(string verb, string name, string valueName, string description) =>
         new(name)
@@ -155,6 +124,29 @@ internal static class CliOptions
         result.AddError($"{verb}: option '{name}': expected {expected}; found '{text}'.");
         return null;
     }
+
+    private static Option<T?> Integer<T>(string verb, string name, string valueName, string description, T minimum, T maximum, bool required)
+        where T : struct, IBinaryInteger<T>, IMinMaxValue<T> =>
+        new(name)
+        {
+            Description = description,
+            HelpName = valueName,
+            Required = required,
+            CustomParser = result =>
+            {
+                string text = result.Tokens[0].Value;
+                if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out T value) && value >= minimum && value <= maximum)
+                {
+                    return value;
+                }
+
+                // The type's own limits are not worth printing: "an integer", not "an integer from -2147483648".
+                long low = minimum == T.MinValue ? long.MinValue : long.CreateTruncating(minimum);
+                long high = maximum == T.MaxValue ? long.MaxValue : long.CreateTruncating(maximum);
+                result.AddError($"{verb}: option '{name}': expected an integer{Range(low, high)}; found '{text}'.");
+                return null;
+            },
+        };
 
     private static string Range(long minimum, long maximum) =>
         (minimum, maximum) switch
