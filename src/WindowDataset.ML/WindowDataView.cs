@@ -53,6 +53,7 @@ public sealed class WindowDataView : IDataView
     /// <param name="options">The view's options; copied.</param>
     /// <exception cref="FileNotFoundException">A file is missing; the message names it.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it.</exception>
+    /// <exception cref="ArgumentException">A value is missing or invalid: no source, an empty path, an unknown dtype, an empty starts list, a file target without labels.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
     public WindowDataView(WindowDataViewOptions options)
     {

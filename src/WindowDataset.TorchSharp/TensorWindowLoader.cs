@@ -30,6 +30,7 @@ public sealed class TensorWindowLoader : IDisposable, IAsyncDisposable
     /// <param name="options">The loader options (source, window, batch size, sampler, target, memory budget, output type...).</param>
     /// <param name="tensorOptions">Device and pinning; null for the CPU.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the output type has no torch dtype.</exception>
+    /// <exception cref="ArgumentException">A value is missing or invalid: no source, an empty path, an unknown dtype, an empty starts list, a file target without labels.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     public TensorWindowLoader(WindowLoaderOptions options, TensorLoaderOptions? tensorOptions = null)
@@ -78,7 +79,7 @@ public sealed class TensorWindowLoader : IDisposable, IAsyncDisposable
     /// options and the range, so each epoch is reshuffled reproducibly.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past <see cref="BatchesPerEpoch"/>.</exception>
-    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running (thrown by the first <c>MoveNext</c>).</exception>
     public IEnumerable<TensorBatch> Read(ReadRange range, CancellationToken cancellationToken = default) =>
         Wrap(Loader.Read(range, cancellationToken));
 

@@ -13,19 +13,21 @@ namespace WindowDataset.TorchSharp;
 /// </summary>
 public sealed class WindowIterableDataset : torch.utils.data.IterableDataset
 {
+    private readonly WindowLoaderOptions _options;
     private readonly WindowReader _index;
     private readonly long[] _inputShape;
     private readonly long[]? _targetShape;
 
     /// <summary>Opens the array described by <paramref name="options"/> (its sampler, batch size and rank settings are ignored here).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">A value is missing or invalid: no source, an empty path, an unknown dtype, an empty starts list, a file target without labels.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     public WindowIterableDataset(WindowLoaderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Options = options.Clone();
-        _index = new WindowReader(Options);
+        _options = options.Clone();
+        _index = new WindowReader(_options);
         try
         {
             DType = TensorTypes.ToScalarType(_index.OutputType);
@@ -54,8 +56,8 @@ public sealed class WindowIterableDataset : torch.utils.data.IterableDataset
         }
     }
 
-    /// <summary>A copy of the options the dataset was created with.</summary>
-    public WindowLoaderOptions Options { get; }
+    /// <summary>A new copy, on every call, of the options the dataset was created with.</summary>
+    public WindowLoaderOptions Options => _options.Clone();
 
     /// <summary>dtype of the input tensors.</summary>
     public ScalarType DType { get; }
@@ -112,10 +114,10 @@ public sealed class WindowIterableDataset : torch.utils.data.IterableDataset
     /// <param name="tensorOptions">Device and pinning; null for the CPU.</param>
     public WindowDataLoader CreateLoader(int batchSize, bool shuffle = true, ulong? seed = null, bool dropLast = false, TensorLoaderOptions? tensorOptions = null)
     {
-        WindowLoaderOptions o = Options.Clone();
+        WindowLoaderOptions o = _options.Clone();
         o.BatchSize = batchSize;
         o.Sampler = shuffle ? SamplerKind.Permutation : SamplerKind.Sequential;
-        o.Seed = seed ?? Options.Seed;
+        o.Seed = seed ?? _options.Seed;
         o.DropLast = dropLast;
         o.WindowsPerEpoch = null;
         return new WindowDataLoader(new TensorWindowLoader(o, tensorOptions));

@@ -7,7 +7,8 @@ namespace WindowDataset;
 /// <summary>
 /// One batch of windows, shape (Count, Window, *RowShape) in C order, in a buffer the loader owns. The batch is
 /// valid until it is disposed or the next batch is requested from the same enumeration, whichever comes first;
-/// after that every accessor throws <see cref="ObjectDisposedException"/> and the buffer is reused.
+/// after that every data accessor throws <see cref="ObjectDisposedException"/> (the counts and shapes stay readable)
+/// and the buffer is reused.
 /// </summary>
 public sealed unsafe class WindowBatch : IDisposable
 {

@@ -142,7 +142,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     /// the next is requested.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past <see cref="BatchesPerEpoch"/>.</exception>
-    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running (thrown by the first <c>MoveNext</c>).</exception>
     public IEnumerable<WindowBatch> Read(ReadRange range, CancellationToken cancellationToken = default)
     {
         long count = CountBatches(range);
@@ -151,7 +151,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
 
     /// <summary>The batches of <paramref name="range"/>, asynchronously (see <see cref="Read"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past <see cref="BatchesPerEpoch"/>.</exception>
-    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running (thrown by the first <c>MoveNext</c>).</exception>
     public IAsyncEnumerable<WindowBatch> ReadAsync(ReadRange range, CancellationToken cancellationToken = default)
     {
         long count = CountBatches(range);
@@ -165,7 +165,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     /// read; <see cref="Position"/> is not changed. The starts are copied.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A start is not a row where a whole window (and its target) fits in one shard.</exception>
-    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running (thrown by the first <c>MoveNext</c>).</exception>
     public IEnumerable<WindowBatch> ReadStarts(IReadOnlyList<long> starts, CancellationToken cancellationToken = default)
     {
         BatchGatherer gatherer = GathererFor(starts);
@@ -174,6 +174,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
 
     /// <summary>The windows at <paramref name="starts"/>, asynchronously (see <see cref="ReadStarts"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A start is not a row where a whole window (and its target) fits in one shard.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration of this loader is running (thrown by the first <c>MoveNext</c>).</exception>
     public IAsyncEnumerable<WindowBatch> ReadStartsAsync(IReadOnlyList<long> starts, CancellationToken cancellationToken = default)
     {
         BatchGatherer gatherer = GathererFor(starts);
@@ -246,7 +247,14 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(range), $"range: expected batch indexes <= {perEpoch} (batches per epoch); found {range}.");
         }
 
-        return ((range.End.Epoch - range.Start.Epoch) * perEpoch) + range.End.Batch - range.Start.Batch;
+        try
+        {
+            return checked(((range.End.Epoch - range.Start.Epoch) * perEpoch) + range.End.Batch - range.Start.Batch);
+        }
+        catch (OverflowException)
+        {
+            throw new ArgumentOutOfRangeException(nameof(range), $"range: expected at most {long.MaxValue} batches; found {range.End.Epoch - range.Start.Epoch} epochs of {perEpoch} batches.");
+        }
     }
 
     private void CheckRange(long epoch, long startBatch)
@@ -273,7 +281,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             _activeTracksPosition = gatherer == _gatherer;
             if (_activeTracksPosition)
             {
-                _position = new LoaderState(epoch, startBatch);
+                _position = startBatch < BatchesPerEpoch ? new LoaderState(epoch, startBatch) : new LoaderState(epoch + 1, 0);
             }
             return run;
         }
@@ -281,6 +289,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
 
     private void Finish(EpochRun run)
     {
+        // Stop the workers before the run stops being active: a concurrent Dispose that finds it waits for that,
+        // so the sources are never closed under a worker.
+        run.Dispose();
         lock (_gate)
         {
             if (_active == run)
@@ -288,8 +299,6 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
                 _active = null;
             }
         }
-
-        run.Dispose();
     }
 
     private WindowBatch Wrap(BatchSlot slot)

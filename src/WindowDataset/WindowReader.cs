@@ -8,7 +8,7 @@ namespace WindowDataset;
 /// (every <see cref="WindowLoaderOptions.Stride"/>-th valid start, or the i-th of <see cref="WindowLoaderOptions.Starts"/>),
 /// read on the calling thread into the caller's memory, with the loader's conversion and targets. For index-based
 /// datasets (<c>Dataset.GetTensor(i)</c>) and inspection; use <see cref="WindowLoader"/> for training streams.
-/// Safe to call from several threads at once.
+/// Reads are safe to call from several threads at once, but not concurrently with <see cref="Dispose"/>.
 /// </summary>
 public sealed class WindowReader : IDisposable
 {
@@ -129,7 +129,7 @@ public sealed class WindowReader : IDisposable
         }
     }
 
-    /// <summary>Closes the files.</summary>
+    /// <summary>Closes the files. Call it only once no read is running.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

@@ -54,7 +54,7 @@ internal sealed class ByteSizeConverter : JsonConverter<long>, IConfigValueConve
         }
 
         double result = Math.Round(number * multiplier);
-        if (result > long.MaxValue)
+        if (result >= long.MaxValue)
         {
             return false;
         }

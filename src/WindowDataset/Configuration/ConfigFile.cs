@@ -10,7 +10,10 @@ namespace WindowDataset.Configuration;
 public static class ConfigFile
 {
     /// <summary>Parses a JSON config file (comments and trailing commas allowed).</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or blank.</exception>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be opened for reading; the message names it.</exception>
+    /// <exception cref="IOException">The file cannot be read; the message names it.</exception>
     /// <exception cref="InvalidDataException">The file is not UTF-8 JSON; the message names the file, line and byte.</exception>
     public static JsonDocument Parse(string path) => ConfigBinder.ParseFile(path);
 

@@ -61,6 +61,7 @@ internal static class ConfigWalker
         {
             text = value.ValueKind switch
             {
+                JsonValueKind.Undefined => "nothing",
                 JsonValueKind.Object => "an object",
                 JsonValueKind.Array => $"an array of {value.GetArrayLength().ToString(CultureInfo.InvariantCulture)}",
                 _ => value.GetRawText(),

@@ -136,6 +136,15 @@ internal sealed class BatchGatherer
         }
         else if (_labels is not null)
         {
+            // Random access reaches here with any row: check what the sampler guarantees for its own starts.
+            LocateRow(_input.Source, globalStart, _layout.Window);
+            long labelRow = globalStart + _labelShift;
+            if (labelRow < 0 || labelRow >= _labels.Source.TotalRows)
+            {
+                throw new ArgumentOutOfRangeException(nameof(globalStart),
+                    $"start row {globalStart}: expected a window whose label row (start + window - 1 + target.offset) is in 0..{_labels.Source.TotalRows - 1}; found {labelRow}.");
+            }
+
             ReadLabel(globalStart, destination, scratch);
         }
         else

@@ -40,7 +40,8 @@ internal sealed class EpochRun : IDisposable
 
     /// <summary>Set by <see cref="Dispose"/>: a batch the consumer takes from the channel after this is the consumer's to return.</summary>
     private bool _closed;
-    private int _disposed;
+    private readonly Lock _disposeGate = new();
+    private bool _disposed;
 
     public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long count, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
     {
@@ -180,10 +181,22 @@ internal sealed class EpochRun : IDisposable
     /// <summary>Stops the workers (within the time one window read takes), waits for them, and returns every slot to the pool.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        // A second caller (the loader's Dispose racing the consumer's end of enumeration) waits until the workers
+        // are joined and the slots returned: only then may the loader close its sources.
+        lock (_disposeGate)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            DisposeCore();
+            _disposed = true;
         }
+    }
+
+    private void DisposeCore()
+    {
 
         lock (_claim)
         {
@@ -235,6 +248,7 @@ internal sealed class EpochRun : IDisposable
                 return false;
             }
 
+            Debug.Assert(_taken is null, "the consumer takes one batch at a time");
             _taken = task;
             return true;
         }

@@ -170,4 +170,21 @@ public sealed class ReadRangeTests : IDisposable
         options.Seed = 7;
         return options;
     }
+
+    [Fact]
+    public void Read_StartAtTheEndOfAnEpoch_PositionIsTheNextEpochsFirstBatch()
+    {
+        using var loader = new WindowLoader(Options());
+        long perEpoch = loader.BatchesPerEpoch;
+        Assert.Empty(loader.Read(ReadRange.ForBatches(2, perEpoch, perEpoch)));
+        Assert.Equal(new LoaderState(3, 0), loader.Position);
+    }
+
+    [Fact]
+    public void Read_MoreBatchesThanALongHolds_ThrowsArgumentOutOfRange()
+    {
+        using var loader = new WindowLoader(Options());
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => loader.Read(ReadRange.ForEpochs(0, long.MaxValue / 2)));
+        Assert.Contains("batches", ex.Message);
+    }
 }

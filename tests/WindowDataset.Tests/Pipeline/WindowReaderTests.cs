@@ -82,4 +82,21 @@ public sealed class WindowReaderTests : IDisposable
         reader.Dispose();
         Assert.Throws<ObjectDisposedException>(() => reader.ReadWindow(0, new byte[reader.WindowBytes]));
     }
+
+    [Fact]
+    public void ReadTarget_FileTargetWithAStartOutsideTheArray_ThrowsArgumentOutOfRange()
+    {
+        string path = TestArrays.WriteNpy(_dir.File("a.npy"), 30, 2);
+        string labels = TestArrays.WriteNpy(_dir.File("labels.npy"), 30, 1);
+        WindowLoaderOptions options = TestArrays.Options(path, window: 4);
+        options.Target = new TargetOptions { Kind = TargetKind.File, Offset = -5, Source = SourceOptions.FromPaths(labels) };
+        using var reader = new WindowReader(options);
+        byte[] label = new byte[reader.TargetBytes];
+        reader.ReadTarget(2, label); // label row 2 + 3 - 5 = 0
+        Assert.Equal(TestArrays.Value(0, 0), BitConverter.ToDouble(label));
+        var early = Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadTarget(1, label)); // label row -1
+        Assert.Contains("found -1", early.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadTarget(-3, label));
+        Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadTarget(27, label)); // the window runs past the end
+    }
 }
