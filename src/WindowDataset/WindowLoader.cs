@@ -32,6 +32,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Action<BatchSlot> _release;
     private readonly int _readAhead;
+    private WorkerScratch? _scratch;
     private EpochRun? _active;
     private bool _activeTracksPosition;
     private LoaderState _position;
@@ -213,6 +214,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
 
         _disposing.Cancel();
         active?.Dispose();
+        _scratch?.Dispose(); // the run is over: no worker uses it
         _pool.Dispose();
         _plan.Dispose();
         _disposing.Dispose();
@@ -276,7 +278,8 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             }
 
             _pool.EnsureAllocated();
-            var run = new EpochRun(gatherer, _pool, _layout, _metrics, epoch, startBatch, count, _plan.Workers, _readAhead, cancellationToken, _disposing.Token);
+            _scratch ??= new WorkerScratch(_plan.Workers, _gatherer.ScratchBytes);
+            var run = new EpochRun(gatherer, _pool, _scratch, _layout, _metrics, epoch, startBatch, count, _plan.Workers, _readAhead, cancellationToken, _disposing.Token);
             _active = run;
             _activeTracksPosition = gatherer == _gatherer;
             if (_activeTracksPosition)

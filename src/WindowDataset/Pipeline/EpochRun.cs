@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using WindowDataset.Diagnostics;
 using WindowDataset.Memory;
@@ -23,7 +22,7 @@ internal sealed class EpochRun : IDisposable
     private readonly long _end;
     private readonly int _readAhead;
 
-    private readonly long _scratchBytes;
+    private readonly WorkerScratch _scratch;
     private readonly Channel<Task<BatchSlot>> _ready;
     private readonly CancellationTokenSource _stop;
     private readonly Thread[] _threads;
@@ -43,7 +42,7 @@ internal sealed class EpochRun : IDisposable
     private readonly Lock _disposeGate = new();
     private bool _disposed;
 
-    public EpochRun(BatchGatherer gatherer, BufferPool pool, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long count, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
+    public EpochRun(BatchGatherer gatherer, BufferPool pool, WorkerScratch scratch, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long count, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
     {
         _gatherer = gatherer;
         _pool = pool;
@@ -57,7 +56,7 @@ internal sealed class EpochRun : IDisposable
         _next = 0;
         _end = count;
         _readAhead = readAhead;
-        _scratchBytes = gatherer.ScratchBytes;
+        _scratch = scratch;
         _ready = Channel.CreateBounded<Task<BatchSlot>>(new BoundedChannelOptions(pool.Capacity) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposing);
         _startTimestamp = Stopwatch.GetTimestamp();
@@ -70,7 +69,8 @@ internal sealed class EpochRun : IDisposable
         _threads = new Thread[workers];
         for (int i = 0; i < workers; i++)
         {
-            _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"WindowDataset worker {i}" };
+            int worker = i;
+            _threads[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"WindowDataset worker {i}" };
         }
 
         // Read-ahead for the first batches, which no earlier worker announced.
@@ -289,106 +289,95 @@ internal sealed class EpochRun : IDisposable
         return slot;
     }
 
-    private unsafe void WorkerLoop()
+    private void WorkerLoop(int worker)
     {
         CancellationToken token = _stop.Token;
-        void* scratchPointer = _scratchBytes > 0 ? NativeMemory.AlignedAlloc((nuint)_scratchBytes, 64) : null;
         int[] hintShards = new int[_layout.BatchSize];
         long[] hintRows = new long[_layout.BatchSize];
         long[] hintStarts = new long[_layout.BatchSize];
         var readAhead = new ReadAheadPolicy(_readAhead);
-        try
+        Span<byte> scratch = _scratch.For(worker);
+        while (true)
         {
-            var scratch = new Span<byte>(scratchPointer, (int)_scratchBytes);
-            while (true)
+            BatchSlot slot;
+            long waitStart = Stopwatch.GetTimestamp();
+            try
             {
-                BatchSlot slot;
-                long waitStart = Stopwatch.GetTimestamp();
-                try
-                {
-                    slot = _pool.Take(token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (ObjectDisposedException)
-                {
-                    return;
-                }
-                finally
-                {
-                    _metrics.ProducerWaited(Stopwatch.GetTimestamp() - waitStart);
-                }
+                slot = _pool.Take(token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            finally
+            {
+                _metrics.ProducerWaited(Stopwatch.GetTimestamp() - waitStart);
+            }
 
-                long batch;
-                TaskCompletionSource<BatchSlot> completion;
-                lock (_claim)
+            long batch;
+            TaskCompletionSource<BatchSlot> completion;
+            lock (_claim)
+            {
+                if (_stopped || token.IsCancellationRequested || _next >= _end)
                 {
-                    if (_stopped || token.IsCancellationRequested || _next >= _end)
-                    {
-                        _pool.Return(slot);
-                        return;
-                    }
-
-                    batch = _next++;
-                    completion = new TaskCompletionSource<BatchSlot>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    bool written = _ready.Writer.TryWrite(completion.Task);
-                    Debug.Assert(written, "the ready channel holds at most one entry per slot");
-                    if (_next == _end)
-                    {
-                        _ready.Writer.TryComplete();
-                    }
-                }
-
-                try
-                {
-                    (long epoch, long index) = Locate(batch);
-                    _gatherer.Prepare(slot, epoch, index);
-                    if (readAhead.ShouldAnnounce)
-                    {
-                        // Cold data: put this batch's windows in flight all at once (the disk needs queue depth; a
-                        // page fault or read at a time leaves it idle), and announce a later batch as well.
-                        _gatherer.Hint(slot);
-                        if (batch + readAhead.Distance < _end)
-                        {
-                            (long aheadEpoch, long aheadIndex) = Locate(batch + readAhead.Distance);
-                            _gatherer.Hint(aheadEpoch, aheadIndex, hintShards, hintRows, hintStarts);
-                        }
-                    }
-
-                    long gatherStart = Stopwatch.GetTimestamp();
-                    _gatherer.Gather(slot, scratch, uncached: readAhead.Cold, token);
-                    readAhead.Record(slot.Count * _layout.WindowBytes, Stopwatch.GetElapsedTime(gatherStart).TotalSeconds);
-                    completion.SetResult(slot);
-                }
-                catch (OperationCanceledException) when (token.IsCancellationRequested)
-                {
-                    // Other workers see the cancelled token before claiming, so this slot cannot refill the channel.
-                    completion.TrySetCanceled(token);
                     _pool.Return(slot);
                     return;
                 }
-                catch (Exception ex)
-                {
-                    // Stop claiming before the slot goes back: a new claim would find the channel full.
-                    lock (_claim)
-                    {
-                        _stopped = true;
-                        _ready.Writer.TryComplete(ex);
-                    }
 
-                    completion.TrySetException(ex);
-                    _pool.Return(slot);
-                    return;
+                batch = _next++;
+                completion = new TaskCompletionSource<BatchSlot>(TaskCreationOptions.RunContinuationsAsynchronously);
+                bool written = _ready.Writer.TryWrite(completion.Task);
+                Debug.Assert(written, "the ready channel holds at most one entry per slot");
+                if (_next == _end)
+                {
+                    _ready.Writer.TryComplete();
                 }
             }
-        }
-        finally
-        {
-            if (scratchPointer != null)
+
+            try
             {
-                NativeMemory.AlignedFree(scratchPointer);
+                (long epoch, long index) = Locate(batch);
+                _gatherer.Prepare(slot, epoch, index);
+                if (readAhead.ShouldAnnounce)
+                {
+                    // Cold data: put this batch's windows in flight all at once (the disk needs queue depth; a
+                    // page fault or read at a time leaves it idle), and announce a later batch as well.
+                    _gatherer.Hint(slot);
+                    if (batch + readAhead.Distance < _end)
+                    {
+                        (long aheadEpoch, long aheadIndex) = Locate(batch + readAhead.Distance);
+                        _gatherer.Hint(aheadEpoch, aheadIndex, hintShards, hintRows, hintStarts);
+                    }
+                }
+
+                long gatherStart = Stopwatch.GetTimestamp();
+                _gatherer.Gather(slot, scratch, uncached: readAhead.Cold, token);
+                readAhead.Record(slot.Count * _layout.WindowBytes, Stopwatch.GetElapsedTime(gatherStart).TotalSeconds);
+                completion.SetResult(slot);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Other workers see the cancelled token before claiming, so this slot cannot refill the channel.
+                completion.TrySetCanceled(token);
+                _pool.Return(slot);
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Stop claiming before the slot goes back: a new claim would find the channel full.
+                lock (_claim)
+                {
+                    _stopped = true;
+                    _ready.Writer.TryComplete(ex);
+                }
+
+                completion.TrySetException(ex);
+                _pool.Return(slot);
+                return;
             }
         }
     }
