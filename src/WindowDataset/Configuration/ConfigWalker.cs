@@ -181,14 +181,7 @@ internal static class ConfigWalker
         var seen = new List<string>();
         foreach (JsonProperty member in value.EnumerateObject())
         {
-            string name = NameOf(member, file, path);
-            string at = Child(path, name);
-            if (seen.Contains(name))
-            {
-                throw Error(file, at, $"expected each key once; found '{name}' again.");
-            }
-
-            seen.Add(name);
+            (string name, string at) = UniqueKey(member, seen, file, path);
             JsonPropertyInfo? property = Bindable(properties, name);
             if (property is null)
             {
@@ -240,6 +233,20 @@ internal static class ConfigWalker
         }
     }
 
+    /// <summary>The member's key and JSON path; a key seen before in the same object is an error.</summary>
+    private static (string Name, string At) UniqueKey(JsonProperty member, List<string> seen, string file, string path)
+    {
+        string name = NameOf(member, file, path);
+        string at = Child(path, name);
+        if (seen.Contains(name))
+        {
+            throw Error(file, at, $"expected each key once; found '{name}' again.");
+        }
+
+        seen.Add(name);
+        return (name, at);
+    }
+
     private static void CheckDictionary(JsonElement value, JsonTypeInfo info, string file, string path, bool orNull)
     {
         if (value.ValueKind != JsonValueKind.Object)
@@ -255,14 +262,7 @@ internal static class ConfigWalker
         var seen = new List<string>();
         foreach (JsonProperty member in value.EnumerateObject())
         {
-            string name = NameOf(member, file, path);
-            string at = Child(path, name);
-            if (seen.Contains(name))
-            {
-                throw Error(file, at, $"expected each key once; found '{name}' again.");
-            }
-
-            seen.Add(name);
+            (_, string at) = UniqueKey(member, seen, file, path);
             CheckValue(member.Value, item, custom: null, nullAllowed: true, file, at);
         }
     }
