@@ -21,6 +21,21 @@ public sealed record LoaderStatistics
     /// <summary>Time workers spent waiting for a free buffer (the consumer is the bottleneck when this is high).</summary>
     public TimeSpan ProducerWait { get; init; }
 
+    /// <summary>Chunked sources: chunk requests served from the decoded-chunk cache.</summary>
+    public long ChunkHits { get; init; }
+
+    /// <summary>Chunked sources: chunk requests that decoded the chunk (single flight: one per chunk while it stays cached).</summary>
+    public long ChunkMisses { get; init; }
+
+    /// <summary>Chunked sources: bytes of chunks decoded (or filled, for chunks never written).</summary>
+    public long ChunkBytesDecoded { get; init; }
+
+    /// <summary>Chunked sources: bytes the chunk cache may hold, part of the memory budget.</summary>
+    public long ChunkCacheBytes { get; init; }
+
+    /// <summary>Chunked sources: <see cref="ChunkBytesDecoded"/> / <see cref="Bytes"/> (0 before any delivery; 0 for flat sources).</summary>
+    public double ReadAmplification => Bytes > 0 ? (double)ChunkBytesDecoded / Bytes : 0;
+
     /// <summary>Batches per second over <see cref="Elapsed"/>.</summary>
     public double BatchesPerSecond => Elapsed > TimeSpan.Zero ? Batches / Elapsed.TotalSeconds : 0;
 

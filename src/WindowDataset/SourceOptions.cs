@@ -17,6 +17,12 @@ public sealed class SourceOptions
     /// <summary>The file format; <see cref="SourceFormat.Auto"/> decides from the extension.</summary>
     public SourceFormat Format { get; set; } = SourceFormat.Auto;
 
+    /// <summary>
+    /// HDF5: the dataset's path in the file (<c>/group/name</c>); Zarr: the array's path inside a group
+    /// (<c>grp/x</c>). Optional when the file or group holds exactly one array.
+    /// </summary>
+    public string? Dataset { get; set; }
+
     /// <summary>Raw files only: the element type (<c>float64</c>, <c>&lt;f8</c>, <c>&gt;i4</c>...). The JSON key is <c>dtype</c>, as in numpy.</summary>
     [JsonPropertyName("dtype")]
     public string? DType { get; set; }

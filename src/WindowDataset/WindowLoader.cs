@@ -3,6 +3,7 @@ using WindowDataset.Diagnostics;
 using WindowDataset.Memory;
 using WindowDataset.Pipeline;
 using WindowDataset.Sampling;
+using WindowDataset.Sources;
 
 namespace WindowDataset;
 
@@ -194,7 +195,18 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Counters since creation (also published on the <c>WindowDataset</c> meter).</summary>
-    public LoaderStatistics GetStatistics() => _metrics.Snapshot();
+    public LoaderStatistics GetStatistics()
+    {
+        LoaderStatistics snapshot = _metrics.Snapshot();
+        ChunkCache? input = _plan.InputCache, labels = _plan.LabelCache;
+        return input is null && labels is null ? snapshot : snapshot with
+        {
+            ChunkHits = (input?.Hits ?? 0) + (labels?.Hits ?? 0),
+            ChunkMisses = (input?.Misses ?? 0) + (labels?.Misses ?? 0),
+            ChunkBytesDecoded = (input?.DecodedBytes ?? 0) + (labels?.DecodedBytes ?? 0),
+            ChunkCacheBytes = _plan.CacheBytes,
+        };
+    }
 
     /// <summary>Stops the workers and frees every buffer not held by a batch (those are freed when the batch is disposed).</summary>
     public void Dispose()

@@ -58,11 +58,19 @@ public sealed class WindowLoaderOptions
     public int? Prefetch { get; set; }
 
     /// <summary>
-    /// Upper bound, in bytes, of all the buffers the loader holds (batch buffers, target buffers and per-worker
-    /// scratch). Buffers = min(floor(budget / batch bytes), prefetch + 1), at least 2. Default 1 GiB.
+    /// Upper bound, in bytes, of all the buffers the loader holds: batch buffers, target buffers, per-worker scratch
+    /// and, for chunked sources, the decoded-chunk cache (<see cref="ChunkCache"/>) and one stored chunk per worker.
+    /// Buffers = min(floor(what is left / batch bytes), prefetch + 1), at least 2. Default 1 GiB.
     /// </summary>
     [JsonConverter(typeof(ByteSizeConverter))]
     public long MemoryBudget { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// Bytes for decoded chunks of chunked sources (HDF5 chunked/compact, Zarr), part of <see cref="MemoryBudget"/>.
+    /// Null: whatever the batch buffers leave of the budget. Ignored for flat sources (<c>.npy</c>, raw, contiguous HDF5).
+    /// </summary>
+    [JsonConverter(typeof(ByteSizeConverter))]
+    public long? ChunkCache { get; set; }
 
     /// <summary>Element type of the batches. Null: the file's. Conversions use round-to-nearest (float32 from float64 as numpy's <c>astype</c>).</summary>
     public ElementType? OutputType { get; set; }

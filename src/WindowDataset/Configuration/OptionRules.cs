@@ -70,6 +70,11 @@ internal static class OptionRules
             return Range("memoryBudget", Invariant($"memoryBudget: expected a positive number of bytes; found {o.MemoryBudget}."));
         }
 
+        if (o.ChunkCache is < 0)
+        {
+            return Range("chunkCache", Invariant($"chunkCache: expected a number of bytes >= 0 or null; found {o.ChunkCache}."));
+        }
+
         if (o.OutputType is { } output && !Enum.IsDefined(output))
         {
             return Range("outputType", Invariant($"outputType: expected an element type; found {output}."));
@@ -146,7 +151,7 @@ internal static class OptionRules
 
         if (!Enum.IsDefined(source.Format))
         {
-            return Range(key + ".format", Invariant($"{key}.format: expected auto, npy or raw; found {source.Format}."));
+            return Range(key + ".format", Invariant($"{key}.format: expected auto, npy, raw, hdf5 or zarr; found {source.Format}."));
         }
 
         if (source.DType is { } dtype && !string.IsNullOrWhiteSpace(dtype) && !ElementTypeInfo.TryParse(dtype, out _, out _))

@@ -45,11 +45,23 @@ internal sealed class LoaderPlan : IDisposable
     /// <summary>Bytes of one full batch, input and target.</summary>
     public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes;
 
-    /// <summary>Conversion scratch of all workers.</summary>
-    public long ScratchBytes => Workers * Gatherer.ScratchBytes;
+    /// <summary>Conversion scratch of all workers, and for chunked sources one stored (compressed) chunk per worker.</summary>
+    public long ScratchBytes => Workers * (Gatherer.ScratchBytes + _decodeScratchBytes);
 
-    /// <summary>The smallest budget that holds two batches and the workers' scratch.</summary>
-    public long MinimumBudget => (2 * BatchBytes) + ScratchBytes;
+    /// <summary>The smallest budget that holds two batches, the workers' scratch and the smallest chunk caches.</summary>
+    public long MinimumBudget => (2 * BatchBytes) + ScratchBytes + _minimumCacheBytes;
+
+    /// <summary>Bytes of the chunk caches (0 for flat sources).</summary>
+    public long CacheBytes => (InputCache?.CapacityBytes ?? 0) + (LabelCache?.CapacityBytes ?? 0);
+
+    /// <summary>The decoded-chunk cache of the input, when it has chunked shards.</summary>
+    public ChunkCache? InputCache { get; private set; }
+
+    /// <summary>The decoded-chunk cache of the labels, when they have chunked shards.</summary>
+    public ChunkCache? LabelCache { get; private set; }
+
+    private long _decodeScratchBytes;
+    private long _minimumCacheBytes;
 
     /// <summary>Batch buffers: as many as the budget holds, at most prefetch + 1, at least 2.</summary>
     public int BufferCount { get; private set; }
@@ -175,22 +187,103 @@ internal sealed class LoaderPlan : IDisposable
             LabelReader = RowReader.Create(Labels, targetType, options.Io, options.PageCache);
         }
 
+        // Chunk caches: each holds at least one chunk per thread that reads at once, so no reader ever waits for
+        // another to release a chunk for long; the batch buffers come first, the cache takes what they leave.
+        long inputSlot = LargestChunk(Source), labelSlot = Labels is null ? 0 : LargestChunk(Labels);
+        int readers = pipelined ? Workers : 1;
+        _decodeScratchBytes = Math.Max(inputSlot, labelSlot);
+        _minimumCacheBytes = (inputSlot * readers) + (labelSlot * readers);
         Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
         if (!pipelined)
         {
             BufferCount = 0;
+            AttachCaches(output, targetType, options, inputSlot, labelSlot, readers, inputSlot == 0 ? 0 : Math.Max(readers, ReaderCacheBytes / inputSlot), labelSlot == 0 ? 0 : readers);
             return;
         }
 
-        long fitting = (options.MemoryBudget - ScratchBytes) / BatchBytes;
+        long budget = options.MemoryBudget;
+        long minimumCache = options.ChunkCache is { } asked && _minimumCacheBytes > 0 ? Math.Max(asked, _minimumCacheBytes) : _minimumCacheBytes;
+        if (options.ChunkCache is { } cache && _minimumCacheBytes > 0 && cache < _minimumCacheBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"chunkCache: expected at least {_minimumCacheBytes} bytes (one decoded chunk of {Math.Max(inputSlot, labelSlot)} bytes for each of {readers} workers); found {cache}.");
+        }
+
+        long fitting = (budget - ScratchBytes - minimumCache) / BatchBytes;
         if (fitting < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(options),
-                $"memoryBudget: expected at least {MinimumBudget} bytes (2 batches of {BatchBytes} bytes{(ScratchBytes > 0 ? $" + {ScratchBytes} bytes of conversion scratch for {Workers} workers" : string.Empty)}); found {options.MemoryBudget}.");
+                $"memoryBudget: expected at least {(2 * BatchBytes) + ScratchBytes + minimumCache} bytes (2 batches of {BatchBytes} bytes{(ScratchBytes > 0 ? $" + {ScratchBytes} bytes of scratch for {Workers} workers" : string.Empty)}{(minimumCache > 0 ? $" + a chunk cache of {minimumCache} bytes" : string.Empty)}); found {budget}.");
         }
 
         int prefetch = options.Prefetch ?? (2 * Workers);
         BufferCount = (int)Math.Max(2, Math.Min(fitting, prefetch + 1L));
-        Debug.Assert(BufferCount * BatchBytes + ScratchBytes <= options.MemoryBudget);
+        long cacheBytes = options.ChunkCache is { } explicitBytes ? explicitBytes : budget - ScratchBytes - (BufferCount * BatchBytes);
+        if (_minimumCacheBytes > 0)
+        {
+            // Split between input and labels in proportion to their chunk sizes.
+            long perSlotPair = inputSlot + labelSlot;
+            long pairs = Math.Max(readers, cacheBytes / perSlotPair);
+            AttachCaches(output, targetType, options, inputSlot, labelSlot, readers, inputSlot == 0 ? 0 : pairs, labelSlot == 0 ? 0 : pairs);
+        }
+
+        Debug.Assert(BufferCount * BatchBytes + ScratchBytes + CacheBytes <= options.MemoryBudget);
+    }
+
+    /// <summary>A <see cref="WindowReader"/> has no budget: its cache holds this much (or one chunk per reader).</summary>
+    private const long ReaderCacheBytes = 64L << 20;
+
+    private static long LargestChunk(ArraySource source)
+    {
+        long largest = 0;
+        foreach (ShardFile s in source.Shards)
+        {
+            if (s.Chunks is { } c)
+            {
+                largest = Math.Max(largest, c.ChunkBytes);
+            }
+        }
+
+        return largest;
+    }
+
+    private static long TotalChunks(ArraySource source)
+    {
+        long total = 0;
+        foreach (ShardFile s in source.Shards)
+        {
+            if (s.Chunks is { } c)
+            {
+                long n = 1;
+                foreach (long g in c.GridShape)
+                {
+                    n = n > long.MaxValue / Math.Max(1, g) ? long.MaxValue : n * g;
+                }
+
+                total = total > long.MaxValue - n ? long.MaxValue : total + n;
+            }
+        }
+
+        return total;
+    }
+
+    private void AttachCaches(ElementType output, ElementType targetType, WindowLoaderOptions options, long inputSlot, long labelSlot, int readers, long inputSlots, long labelSlots)
+    {
+        if (inputSlot > 0)
+        {
+            // No more slots than chunks: a small array is cached whole without reserving the rest of the budget.
+            int slots = (int)Math.Clamp(Math.Min(inputSlots, TotalChunks(Source)), readers, 1 << 20);
+            InputCache = new ChunkCache(inputSlot, slots);
+            Reader = new ChunkedRowReader(Source, output, options.PageCache, Reader, InputCache);
+        }
+
+        if (labelSlot > 0 && Labels is not null && LabelReader is not null)
+        {
+            int slots = (int)Math.Clamp(Math.Min(labelSlots, TotalChunks(Labels)), readers, 1 << 20);
+            LabelCache = new ChunkCache(labelSlot, slots);
+            LabelReader = new ChunkedRowReader(Labels, targetType, options.PageCache, LabelReader, LabelCache);
+        }
+
+        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
     }
 }

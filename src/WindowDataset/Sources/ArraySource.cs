@@ -111,6 +111,9 @@ internal sealed class ArraySource : IDisposable
         return new ArraySource([.. shards], type!.Value, bigEndian, rowShape!);
     }
 
+    /// <summary>A source over shards opened elsewhere (tests, and formats that describe their own shards); takes ownership.</summary>
+    internal static ArraySource FromShards(ShardFile[] shards, ElementType type, bool bigEndian, int[] itemShape) => new(shards, type, bigEndian, itemShape);
+
     /// <summary>Finds the shard holding global row <paramref name="row"/>.</summary>
     public int FindShard(long row)
     {

@@ -40,13 +40,18 @@ internal sealed unsafe class MmapRowReader : RowReader
             for (int i = 0; i < n; i++)
             {
                 ShardFile shard = source.Shards[i];
+                if (!shard.IsFlat)
+                {
+                    continue; // read through the chunk cache
+                }
+
                 if (LibC.FileSystemType(shard.Path) is { } fs && Array.IndexOf(s_unsafeFileSystems, fs) >= 0)
                 {
                     throw new NotSupportedException(
                         $"{shard.Path}: io 'mmap' refused on a network or FUSE filesystem (statfs type 0x{fs:X}): a file truncated by another machine would kill this process with SIGBUS; use io 'pread'.");
                 }
 
-                _maps[i] = MemoryMappedFile.CreateFromFile(shard.Handle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+                _maps[i] = MemoryMappedFile.CreateFromFile(shard.FlatHandle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
                 _views[i] = _maps[i].CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
                 byte* pointer = null;
                 _views[i].SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
@@ -73,7 +78,7 @@ internal sealed unsafe class MmapRowReader : RowReader
         ShardFile file = Source.Shards[shard];
         long offset = file.DataOffset + (row * Source.RowBytes);
         int fileBytes = checked((int)(rows * Source.RowBytes));
-        long now = RandomAccess.GetLength(file.Handle);
+        long now = RandomAccess.GetLength(file.FlatHandle);
         if (now < offset + fileBytes)
         {
             throw new IOException(
@@ -93,7 +98,7 @@ internal sealed unsafe class MmapRowReader : RowReader
         if (PageCache == PageCachePolicy.DropAfterRead)
         {
             LibC.Advise(_bases[shard] + offset, fileBytes, LibC.MadvDontNeed);
-            LibC.AdviseFile(file.Handle, offset, fileBytes, LibC.FadvDontNeed);
+            LibC.AdviseFile(file.FlatHandle, offset, fileBytes, LibC.FadvDontNeed);
         }
     }
 

@@ -10,7 +10,10 @@ internal sealed class PreadRowReader : RowReader
     {
         foreach (ShardFile shard in source.Shards)
         {
-            LibC.AdviseFile(shard.Handle, 0, 0, LibC.FadvRandom);
+            if (shard.IsFlat)
+            {
+                LibC.AdviseFile(shard.FlatHandle, 0, 0, LibC.FadvRandom);
+            }
         }
     }
 
@@ -44,10 +47,10 @@ internal sealed class PreadRowReader : RowReader
         int total = 0;
         while (total < fileBytes)
         {
-            int n = RandomAccess.Read(file.Handle, target[total..], offset + total);
+            int n = RandomAccess.Read(file.FlatHandle, target[total..], offset + total);
             if (n == 0)
             {
-                long now = RandomAccess.GetLength(file.Handle);
+                long now = RandomAccess.GetLength(file.FlatHandle);
                 throw new IOException(
                     $"{file.Path}: expected {fileBytes} bytes at offset {offset} (rows {row}..{row + rows - 1}); found end of file after {total} bytes: the file is {now} bytes now, {file.FileLength} when opened (truncated while in use?).");
             }
@@ -62,14 +65,14 @@ internal sealed class PreadRowReader : RowReader
 
         if (PageCache == PageCachePolicy.DropAfterRead)
         {
-            LibC.AdviseFile(file.Handle, offset, fileBytes, LibC.FadvDontNeed);
+            LibC.AdviseFile(file.FlatHandle, offset, fileBytes, LibC.FadvDontNeed);
         }
     }
 
     public override void WillNeed(int shard, long row, int rows)
     {
         ShardFile file = Source.Shards[shard];
-        LibC.AdviseFile(file.Handle, file.DataOffset + (row * Source.RowBytes), rows * Source.RowBytes, LibC.FadvWillNeed);
+        LibC.AdviseFile(file.FlatHandle, file.DataOffset + (row * Source.RowBytes), rows * Source.RowBytes, LibC.FadvWillNeed);
     }
 
     public override void Dispose()
