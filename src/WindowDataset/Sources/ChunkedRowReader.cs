@@ -63,7 +63,7 @@ internal sealed class ChunkedRowReader : RowReader
 
     public override void ReadUncached(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch)
     {
-        if (Source.Shards[shard].IsFlat)
+        if (Source.Shards[shard].Chunks is null)
         {
             Flat.ReadUncached(shard, row, rows, destination, scratch);
         }
@@ -75,7 +75,7 @@ internal sealed class ChunkedRowReader : RowReader
 
     public override void WillNeed(int shard, long row, int rows)
     {
-        if (Source.Shards[shard].IsFlat)
+        if (Source.Shards[shard].Chunks is null)
         {
             Flat.WillNeed(shard, row, rows);
         }

@@ -35,7 +35,11 @@ internal sealed class NpyHeader
     public long DataOffset { get; }
 
     /// <summary>Reads and parses the header of an open file of the given length.</summary>
-    public static NpyHeader Read(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long fileLength)
+    public static NpyHeader Read(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long fileLength) =>
+        Read(path, new LocalFileBytes(path, handle, fileLength), fileLength);
+
+    /// <summary>Reads and parses the header of a local file or a remote object of the given length.</summary>
+    public static NpyHeader Read(string path, ByteSource handle, long fileLength)
     {
         Span<byte> prefix = stackalloc byte[12];
         int got = ReadAtMost(handle, prefix, 0);
@@ -186,22 +190,7 @@ internal sealed class NpyHeader
         return (type, bigEndian, shape);
     }
 
-    private static int ReadAtMost(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> buffer, long offset)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = RandomAccess.Read(handle, buffer[total..], offset + total);
-            if (n == 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
-        return total;
-    }
+    private static int ReadAtMost(ByteSource bytes, Span<byte> buffer, long offset) => bytes.ReadAtMost(offset, buffer);
 
     /// <summary>A short Python-like rendering of a parsed header value, for error messages.</summary>
     internal static string Repr(object? value)

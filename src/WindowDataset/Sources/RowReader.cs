@@ -44,11 +44,24 @@ internal abstract class RowReader : IDisposable
     /// <summary>Tells the kernel these rows will be read soon.</summary>
     public abstract void WillNeed(int shard, long row, int rows);
 
-    public static RowReader Create(ArraySource source, ElementType outputType, IoMode io, PageCachePolicy pageCache) => io switch
+    public static RowReader Create(ArraySource source, ElementType outputType, IoMode io, PageCachePolicy pageCache)
     {
-        IoMode.Mmap => new MmapRowReader(source, outputType, pageCache),
-        _ => new PreadRowReader(source, outputType, pageCache),
-    };
+        RowReader local = io switch
+        {
+            IoMode.Mmap => new MmapRowReader(source, outputType, pageCache),
+            _ => new PreadRowReader(source, outputType, pageCache),
+        };
+
+        foreach (ShardFile shard in source.Shards)
+        {
+            if (shard.Bytes is not null)
+            {
+                return new ByteSourceRowReader(source, outputType, pageCache, local);
+            }
+        }
+
+        return local;
+    }
 
     public abstract void Dispose();
 

@@ -7,7 +7,7 @@ namespace WindowDataset.Sources;
 /// HDF5) is one C-order run at <see cref="DataOffset"/> of <see cref="Handle"/>; a chunked shard (chunked or compact
 /// HDF5, Zarr) is read through <see cref="Chunks"/>.
 /// </summary>
-internal sealed class ShardFile(string path, SafeFileHandle? handle, long fileLength, long dataOffset, long rows, long rowBase, string format, ChunkedArray? chunks = null) : IDisposable
+internal sealed class ShardFile(string path, SafeFileHandle? handle, long fileLength, long dataOffset, long rows, long rowBase, string format, ChunkedArray? chunks = null, ByteSource? bytes = null) : IDisposable
 {
     public string Path { get; } = path;
 
@@ -33,11 +33,16 @@ internal sealed class ShardFile(string path, SafeFileHandle? handle, long fileLe
     /// <summary>The chunk grid of a chunked shard; null for a flat one.</summary>
     public ChunkedArray? Chunks { get; } = chunks;
 
-    public bool IsFlat => Chunks is null;
+    /// <summary>The bytes of a flat shard that is not a local file (a remote object); null for local files.</summary>
+    public ByteSource? Bytes { get; } = bytes;
+
+    /// <summary>A flat shard in a local file: read by pread or mmap through <see cref="FlatHandle"/>.</summary>
+    public bool IsFlat => Chunks is null && Bytes is null;
 
     public void Dispose()
     {
         Chunks?.Dispose();
+        Bytes?.Dispose();
         Handle?.Dispose();
     }
 }
