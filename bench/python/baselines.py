@@ -4,7 +4,9 @@
 Run with Debian's python3 (numpy, h5py, torch from python3-numpy python3-h5py python3-torch):
   /usr/bin/python3 bench/python/baselines.py data.npy --starts starts.txt --window 16 --cache warm --json
 Methods: memmap (numpy.memmap slicing, copied out), h5py (the seed answer's loop over an .h5 copy, made once next to
-the .npy when missing and --h5 is given), torch (DataLoader over a memmap dataset, 2 worker processes).
+the .npy when missing and --h5 is given; --h5-dataset names the dataset, default 'data'), zarr (zarr-python slicing
+of the store given by --zarr), torch (DataLoader over a memmap dataset, 2 worker processes).
+For chunked files, one slice per window as the seed answer does: h5py and zarr decode every chunk a window touches.
 Each prints one JSON object per line: method, cache, windows, seconds, gb_per_second.
 """
 import argparse
@@ -47,16 +49,45 @@ def run_memmap(path, starts, w):
     return time.perf_counter() - t, out.nbytes * len(starts)
 
 
-def run_h5py(h5path, starts, w):
+def run_h5py(h5path, starts, w, dataset="data"):
     import h5py
     with h5py.File(h5path, "r") as f:
-        d = f["data"]
+        d = f[dataset]
         t = time.perf_counter()
         nbytes = 0
         for s in starts:
             x = d[s:s + w]
             nbytes += x.nbytes
         return time.perf_counter() - t, nbytes
+
+
+def run_zarr(zpath, starts, w):
+    import zarr
+    z = zarr.open(zpath, mode="r")
+    t = time.perf_counter()
+    nbytes = 0
+    for s in starts:
+        x = z[s:s + w]
+        nbytes += x.nbytes
+    return time.perf_counter() - t, nbytes
+
+
+def evict_tree(path):
+    if os.path.isdir(path):
+        for root, _, files in os.walk(path):
+            for name in files:
+                evict(os.path.join(root, name))
+    else:
+        evict(path)
+
+
+def warm_tree(path):
+    if os.path.isdir(path):
+        for root, _, files in os.walk(path):
+            for name in files:
+                warm(os.path.join(root, name))
+    else:
+        warm(path)
 
 
 class _Windows:
@@ -94,6 +125,8 @@ def main():
     p.add_argument("--window", type=int, default=16)
     p.add_argument("--methods", default="memmap,torch")
     p.add_argument("--h5", help="HDF5 copy of the array (dataset 'data'); created from the .npy when missing")
+    p.add_argument("--h5-dataset", default="data")
+    p.add_argument("--zarr", help="Zarr store of the same array (for the zarr method)")
     p.add_argument("--cache", choices=["warm", "cold"], default="warm")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--json", action="store_true")
@@ -113,16 +146,20 @@ def main():
                 for i in range(0, a.shape[0], step):
                     d[i:i + step] = a[i:i + step]
     for method in methods:
-        target = args.h5 if method == "h5py" else args.path
+        target = args.h5 if method == "h5py" else args.zarr if method == "zarr" else args.path
+        if method == "zarr" and not args.zarr:
+            sys.exit("--zarr PATH is needed for the zarr method")
         for _ in range(args.repeat):
             if args.cache == "cold":
-                evict(target)
+                evict_tree(target)
             else:
-                warm(target)
+                warm_tree(target)
             if method == "memmap":
                 sec, nbytes = run_memmap(args.path, starts, args.window)
             elif method == "h5py":
-                sec, nbytes = run_h5py(args.h5, starts, args.window)
+                sec, nbytes = run_h5py(args.h5, starts, args.window, args.h5_dataset)
+            elif method == "zarr":
+                sec, nbytes = run_zarr(args.zarr, starts, args.window)
             elif method == "torch":
                 sec, nbytes = run_torch(args.path, starts, args.window)
             else:

@@ -65,6 +65,9 @@ public sealed class WindowLoaderOptions
     [JsonConverter(typeof(ByteSizeConverter))]
     public long MemoryBudget { get; set; } = 1L << 30;
 
+    /// <summary>Chunk-aware shuffling (permutation sampler only). Null: a plain permutation of all starts.</summary>
+    public ShuffleBlockOptions? ShuffleBlock { get; set; }
+
     /// <summary>
     /// Bytes for decoded chunks of chunked sources (HDF5 chunked/compact, Zarr), part of <see cref="MemoryBudget"/>.
     /// Null: whatever the batch buffers leave of the budget. Ignored for flat sources (<c>.npy</c>, raw, contiguous HDF5).
@@ -106,6 +109,7 @@ public sealed class WindowLoaderOptions
         copy.Source = Source?.Clone()!;
         copy.Starts = Starts is null ? null : [.. Starts];
         copy.Target = Target?.Clone()!;
+        copy.ShuffleBlock = ShuffleBlock?.Clone();
         return copy;
     }
 

@@ -40,7 +40,7 @@ internal sealed class BenchRunner
                     Commands.StartsFile.Write(startsOut, configuration.Plan.Starts);
                 }
                 var runs = new List<RunResult>();
-                int methods = 1 + BitCount(_settings.Baselines);
+                int methods = 1 + BitCount(configuration.Baselines);
                 using (ProgressScope bar = _context.Progress($"bench io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")}"))
                 {
                     for (int r = 0; r < _settings.Repeat; r++)
@@ -109,6 +109,7 @@ internal sealed class BenchRunner
         }
 
         Debug.Assert(at == starts.Length);
+        var plan = new WindowPlan(probe.Info, probe.Window, probe.BatchSize, probe.BufferCount, starts);
         return new BenchConfiguration
         {
             Io = io,
@@ -126,8 +127,10 @@ internal sealed class BenchRunner
             StepMs = _settings.StepMs,
             StepSpin = _settings.StepSpin,
             Repeat = _settings.Repeat,
-            Plan = new WindowPlan(probe.Info, probe.Window, probe.BatchSize, probe.BufferCount, starts),
-            Baselines = _settings.Baselines,
+            Plan = plan,
+
+            // Raw-offset baselines read a flat file; a chunked source's baselines are h5py and zarr-python (bench/python/baselines.py).
+            Baselines = plan.Chunked ? BaselineSet.None : _settings.Baselines,
             Rows = probe.Info.Rows,
             FileBytes = probe.Info.Shards.Sum(s => s.FileLength),
         };

@@ -8,7 +8,8 @@ internal sealed class WindowPlan
         Starts = starts;
         BatchSize = batchSize;
         Buffers = buffers;
-        Paths = [.. info.Shards.Select(s => s.Path)];
+        Chunked = info.Shards.Any(s => s.DataOffset < 0);
+        Paths = [.. info.Shards.SelectMany<ShardInfo, string>(s => Directory.Exists(s.Path) ? Directory.EnumerateFiles(s.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal) : [s.Path])];
         FileWindowBytes = checked(window * info.RowBytes);
         Shard = new int[starts.Length];
         Offset = new long[starts.Length];
@@ -23,13 +24,16 @@ internal sealed class WindowPlan
             }
 
             Shard[i] = s;
-            Offset[i] = shards[s].DataOffset + ((start - shards[s].FirstRow) * info.RowBytes);
+            Offset[i] = Chunked ? -1 : shards[s].DataOffset + ((start - shards[s].FirstRow) * info.RowBytes);
         }
 
         DataBytes = info.Shards.Sum(s => s.Rows * info.RowBytes);
     }
 
     public long[] Starts { get; }
+
+    /// <summary>A chunked source (HDF5 chunked or compact, Zarr): windows have no file offset, so the raw-read baselines do not apply and warming reads whole files.</summary>
+    public bool Chunked { get; }
 
     /// <summary>Windows per destination buffer: baselines write into a batch-sized buffer, as the loader does, not into one cache-resident window.</summary>
     public int BatchSize { get; }
@@ -43,6 +47,7 @@ internal sealed class WindowPlan
     /// <summary>Bytes of a baseline's destination.</summary>
     public long DestinationBytes => DestinationWindows * FileWindowBytes;
 
+    /// <summary>Every file the source reads (a Zarr store's chunk files too): what cold runs evict and warm runs read.</summary>
     public string[] Paths { get; }
 
     /// <summary>Bytes of one window in the file.</summary>

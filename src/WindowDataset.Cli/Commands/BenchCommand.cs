@@ -56,7 +56,7 @@ internal sealed class BenchCommand : VerbCommand
         string[] paths = result.GetValue(_paths) ?? [];
         foreach (string path in paths)
         {
-            InfoCommand.RequireFile(path);
+            InfoCommand.RequireSource(path);
         }
 
         (WindowLoaderOptions options, JsonElement? root) = LoaderConfig.Load(config, paths);

@@ -15,6 +15,7 @@ internal sealed class InfoCommand : VerbCommand
     private readonly Option<bool> _json = CliOptions.Flag("--json", "one machine-readable JSON object");
     private readonly Option<ElementTypeValue?> _dtype = CliOptions.ElementType("info", "--dtype", "D", "raw files only: element type (float64, <f8, >i4...)");
     private readonly Option<int?> _cols = CliOptions.Int("info", "--cols", "C", "raw files only: elements per row (default 1)", minimum: 1);
+    private readonly Option<string?> _dataset = CliOptions.Text("--dataset", "NAME", LoaderOptionSet.DatasetHelp);
 
     public InfoCommand()
         : base("info", "Describes an array (one file or shards concatenated along axis 0): dtype, shape, row bytes, data offset, file size, the number of valid window starts for --window W, and the shards.", "at least one input file")
@@ -24,6 +25,7 @@ internal sealed class InfoCommand : VerbCommand
         Add(_json);
         Add(_dtype);
         Add(_cols);
+        Add(_dataset);
     }
 
     public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
@@ -31,6 +33,7 @@ internal sealed class InfoCommand : VerbCommand
         string[] paths = result.GetRequiredValue(_paths);
         int window = result.GetValue(_window) ?? 16;
         SourceOptions source = SourceOptions.FromPaths(paths);
+        source.Dataset = result.GetValue(_dataset);
         ElementTypeValue? dtype = result.GetValue(_dtype);
         int? cols = result.GetValue(_cols);
         if (dtype is { } raw)
@@ -45,7 +48,7 @@ internal sealed class InfoCommand : VerbCommand
 
         foreach (string path in paths)
         {
-            RequireFile(path);
+            RequireSource(path);
         }
 
         ArrayInfo info = ArrayInfo.Read(source);
@@ -88,6 +91,27 @@ internal sealed class InfoCommand : VerbCommand
         }
 
         return CliApp.Success;
+    }
+
+    /// <summary>An array source: a file, a Zarr directory store, or a URL (checked by the library when it opens).</summary>
+    internal static void RequireSource(string path)
+    {
+        if (path.Contains("://", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (Directory.Exists(path))
+        {
+            if (File.Exists(Path.Combine(path, ".zarray")) || File.Exists(Path.Combine(path, ".zgroup")) || File.Exists(Path.Combine(path, "zarr.json")))
+            {
+                return;
+            }
+
+            throw new FileNotFoundException($"{path}: expected a file or a Zarr store (a directory with .zarray, .zgroup or zarr.json); found a directory without them.", path);
+        }
+
+        RequireFile(path);
     }
 
     internal static void RequireFile(string path)

@@ -19,7 +19,7 @@ internal static class LoaderConfig
                 throw new UsageException("expected at least one input path (or --config FILE with loader.source); found none.");
             }
 
-            var options = new WindowLoaderOptions { Source = SourceOptions.FromPaths([.. paths.Select(Path.GetFullPath)]) };
+            var options = new WindowLoaderOptions { Source = SourceOptions.FromPaths([.. paths.Select(FullPath)]) };
             return (options, null);
         }
 
@@ -48,7 +48,7 @@ internal static class LoaderConfig
             node.Remove("source");
             source.Remove("paths");
             source.Remove("glob");
-            source["paths"] = new JsonArray([.. paths.Select(p => JsonValue.Create(Path.GetFullPath(p)))]);
+            source["paths"] = new JsonArray([.. paths.Select(p => JsonValue.Create(FullPath(p)))]);
             node["source"] = source;
             section = JsonSerializer.SerializeToElement(node);
         }
@@ -61,4 +61,7 @@ internal static class LoaderConfig
     public static IoMode ParseIo(string text) => text == "mmap" ? IoMode.Mmap : IoMode.Pread;
 
     public static string Name(IoMode io) => io == IoMode.Mmap ? "mmap" : "pread";
+
+    /// <summary>URLs pass through; file paths become absolute.</summary>
+    private static string FullPath(string path) => path.Contains("://", StringComparison.Ordinal) ? path : Path.GetFullPath(path);
 }

@@ -14,10 +14,12 @@ internal sealed class LoaderOptionSet
     private readonly Option<ulong?> _seed;
     private readonly Option<string?> _pageCache;
     private readonly Option<string?> _config;
+    private readonly Option<string?> _dataset;
 
     public LoaderOptionSet(string verb, string windowHelp, string workersHelp, string dtypeHelp, string memoryBudgetHelp, string pageCacheHelp, string configHelp)
     {
         _config = CliOptions.Text("--config", "FILE", configHelp);
+        _dataset = CliOptions.Text("--dataset", "NAME", DatasetHelp);
         _window = CliOptions.Int(verb, "--window", "W", windowHelp, minimum: 1);
         _batch = CliOptions.Int(verb, "--batch", "B", "windows per batch (default 64)", minimum: 1);
         _workers = CliOptions.Int(verb, "--workers", "N", workersHelp, minimum: 1, maximum: 256);
@@ -27,11 +29,15 @@ internal sealed class LoaderOptionSet
         _pageCache = CliOptions.Choice(verb, "--page-cache", "POLICY", pageCacheHelp, "default", "drop");
     }
 
+    /// <summary>The help of every verb's <c>--dataset</c>.</summary>
+    public const string DatasetHelp = "HDF5: the dataset (/group/name); Zarr: the array inside a group (grp/x); needed when there is more than one";
+
     public Option<ulong?> Seed => _seed;
 
     public void AddTo(Command command)
     {
         command.Add(_config);
+        command.Add(_dataset);
         command.Add(_window);
         command.Add(_batch);
         command.Add(_workers);
@@ -46,6 +52,11 @@ internal sealed class LoaderOptionSet
     /// <summary>Explicit options override the config file's.</summary>
     public void Apply(WindowLoaderOptions options, ParseResult result)
     {
+        if (result.GetValue(_dataset) is { } dataset)
+        {
+            options.Source.Dataset = dataset;
+        }
+
         if (result.GetValue(_window) is { } window)
         {
             options.Window = window;

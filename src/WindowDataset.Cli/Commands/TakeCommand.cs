@@ -59,7 +59,7 @@ internal sealed class TakeCommand : VerbCommand
         string? config = _loader.ConfigPath(result);
         foreach (string path in paths)
         {
-            InfoCommand.RequireFile(path);
+            InfoCommand.RequireSource(path);
         }
 
         (WindowLoaderOptions options, _) = LoaderConfig.Load(config, paths);

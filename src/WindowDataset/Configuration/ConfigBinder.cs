@@ -159,10 +159,15 @@ internal static class ConfigBinder
         for (int i = 0; i < source.Paths.Count; i++)
         {
             string p = source.Paths[i];
-            string full = baseDirectory is null || Path.IsPathRooted(p) ? p : Path.Combine(baseDirectory, p);
-            if (!File.Exists(full))
+            if (p.Contains("://", StringComparison.Ordinal))
             {
-                throw new InvalidDataException($"{fileName}: {jsonPath}.paths[{i}]: expected an existing file; found '{p}' (resolved to '{full}'), which {(Directory.Exists(full) ? "is a directory" : "does not exist")}.");
+                continue; // a URL: checked when the source opens
+            }
+
+            string full = baseDirectory is null || Path.IsPathRooted(p) ? p : Path.Combine(baseDirectory, p);
+            if (!File.Exists(full) && !Sources.ArraySource.IsZarrDirectory(full))
+            {
+                throw new InvalidDataException($"{fileName}: {jsonPath}.paths[{i}]: expected an existing file (or a Zarr directory store); found '{p}' (resolved to '{full}'), which {(Directory.Exists(full) ? "is a directory without .zarray, .zgroup or zarr.json" : "does not exist")}.");
             }
 
             source.Paths[i] = full;

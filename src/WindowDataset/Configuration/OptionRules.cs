@@ -70,6 +70,24 @@ internal static class OptionRules
             return Range("memoryBudget", Invariant($"memoryBudget: expected a positive number of bytes; found {o.MemoryBudget}."));
         }
 
+        if (o.ShuffleBlock is { } block)
+        {
+            if (o.Sampler != SamplerKind.Permutation || o.Starts is not null)
+            {
+                return Invalid("shuffleBlock", Invariant($"shuffleBlock: expected the permutation sampler without explicit starts; found sampler {o.Sampler.ToString().ToLowerInvariant()}{(o.Starts is null ? string.Empty : " with starts")}."));
+            }
+
+            if (block.Chunks is < 1 or > 65536)
+            {
+                return Range("shuffleBlock.chunks", Invariant($"shuffleBlock.chunks: expected 1..65536; found {block.Chunks}."));
+            }
+
+            if (block.Rows is < 1)
+            {
+                return Range("shuffleBlock.rows", Invariant($"shuffleBlock.rows: expected >= 1 or null; found {block.Rows}."));
+            }
+        }
+
         if (o.ChunkCache is < 0)
         {
             return Range("chunkCache", Invariant($"chunkCache: expected a number of bytes >= 0 or null; found {o.ChunkCache}."));

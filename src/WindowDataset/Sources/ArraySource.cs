@@ -111,6 +111,10 @@ internal sealed class ArraySource : IDisposable
         return new ArraySource([.. shards], type!.Value, bigEndian, rowShape!);
     }
 
+    /// <summary>A directory holding Zarr metadata (<c>.zarray</c>, <c>.zgroup</c> or <c>zarr.json</c>).</summary>
+    internal static bool IsZarrDirectory(string path) =>
+        Directory.Exists(path) && (File.Exists(Path.Combine(path, ".zarray")) || File.Exists(Path.Combine(path, ".zgroup")) || File.Exists(Path.Combine(path, "zarr.json")));
+
     /// <summary>A source over shards opened elsewhere (tests, and formats that describe their own shards); takes ownership.</summary>
     internal static ArraySource FromShards(ShardFile[] shards, ElementType type, bool bigEndian, int[] itemShape) => new(shards, type, bigEndian, itemShape);
 

@@ -29,6 +29,21 @@ internal sealed class WindowFiles : IDisposable
     /// <summary>Reads every window once (untimed), so a warm run starts with them in the page cache.</summary>
     public static void Warm(WindowPlan plan, CancellationToken cancellationToken)
     {
+        if (plan.Chunked)
+        {
+            byte[] block = new byte[4 << 20];
+            foreach (string path in plan.Paths)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using FileStream stream = File.OpenRead(path);
+                while (stream.Read(block) > 0)
+                {
+                }
+            }
+
+            return;
+        }
+
         using var files = new WindowFiles(plan);
         byte[] buffer = new byte[plan.FileWindowBytes];
         for (int i = 0; i < plan.Count; i++)
