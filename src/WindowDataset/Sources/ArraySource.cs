@@ -1,5 +1,7 @@
 using System.IO.Enumeration;
 using Microsoft.Win32.SafeHandles;
+using WindowDataset.Formats;
+using WindowDataset.Formats.Hdf5;
 
 namespace WindowDataset.Sources;
 
@@ -69,13 +71,37 @@ internal sealed class ArraySource : IDisposable
         {
             foreach (string path in paths)
             {
+                SourceFormat kind = FormatOf(options.Format, path);
+                if (options.Dataset is { } dataset && kind is not (SourceFormat.Hdf5 or SourceFormat.Zarr))
+                {
+                    throw new ArgumentException($"{path}: {role}.dataset: expected only for HDF5 or Zarr sources; found '{dataset}' for a {kind.ToString().ToLowerInvariant()} file.", nameof(options));
+                }
+
+                if (kind == SourceFormat.Zarr)
+                {
+                    ArrayDescription zarr = OpenZarr(path, options.Dataset);
+                    (ElementType zt, bool zbe, int[] zrs, long zrows) = Geometry(path, zarr);
+                    Match(path, zt, zbe, zrs);
+                    shards.Add(new ShardFile(path, null, 0, -1, zrows, rowBase, zarr.Format, zarr.Chunks));
+                    rowBase += zrows;
+                    continue;
+                }
+
                 SafeFileHandle handle = OpenFile(path);
                 try
                 {
                     long length = RandomAccess.GetLength(handle);
-                    bool npy = options.Format == SourceFormat.Npy
-                        || (options.Format == SourceFormat.Auto && path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase));
-                    (ElementType t, bool be, int[] rs, long rows, long offset, string format) = npy
+                    if (kind == SourceFormat.Hdf5)
+                    {
+                        ArrayDescription h5 = Hdf5File.Open(path, handle, length).Describe(options.Dataset);
+                        (ElementType ht, bool hbe, int[] hrs, long hrows) = Geometry(path, h5);
+                        Match(path, ht, hbe, hrs);
+                        shards.Add(new ShardFile(path, handle, length, h5.DataOffset, hrows, rowBase, h5.Format, h5.Chunks));
+                        rowBase += hrows;
+                        continue;
+                    }
+
+                    (ElementType t, bool be, int[] rs, long rows, long offset, string format) = kind == SourceFormat.Npy
                         ? DescribeNpy(path, handle, length)
                         : DescribeRaw(path, length, options, paths.Count);
                     if (type is null)
@@ -109,7 +135,58 @@ internal sealed class ArraySource : IDisposable
         }
 
         return new ArraySource([.. shards], type!.Value, bigEndian, rowShape!);
+
+        void Match(string path, ElementType t, bool be, int[] rs)
+        {
+            if (type is null)
+            {
+                (type, bigEndian, rowShape, firstPath) = (t, be, rs, path);
+            }
+            else if (t != type || be != bigEndian || !rs.AsSpan().SequenceEqual(rowShape))
+            {
+                throw new InvalidDataException(
+                    $"{path}: shard does not match {firstPath}: expected dtype {Describe(type.Value, bigEndian)} and row shape {FormatShape(rowShape!)}; found dtype {Describe(t, be)} and row shape {FormatShape(rs)}.");
+            }
+        }
     }
+
+    /// <summary>The format of one path: the option, or from the name (<c>.npy</c>, <c>.h5</c>/<c>.hdf5</c>/<c>.he5</c>, a Zarr directory).</summary>
+    internal static SourceFormat FormatOf(SourceFormat option, string path)
+    {
+        if (option != SourceFormat.Auto)
+        {
+            return option;
+        }
+
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceFormat.Npy;
+        }
+
+        if (path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".he5", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceFormat.Hdf5;
+        }
+
+        return IsZarrDirectory(path) ? SourceFormat.Zarr : SourceFormat.Raw;
+    }
+
+    /// <summary>Element type, byte order, row shape and rows of a container's array, with the limits every source has.</summary>
+    private static (ElementType, bool, int[], long) Geometry(string path, ArrayDescription array)
+    {
+        int[] rowShape = ToRowShape(path, "shape", array.Shape.AsSpan(1));
+        _ = RowBytesOf(path, rowShape, array.Type);
+        long rows = array.Shape[0];
+        if (rows == 0)
+        {
+            throw new InvalidDataException($"{path}: rows: expected at least 1 row; found 0 (shape {ShapeText(array.Shape)}).");
+        }
+
+        return (array.Type, array.BigEndian, rowShape, rows);
+    }
+
+    private static ArrayDescription OpenZarr(string path, string? array) =>
+        throw new NotSupportedException($"{path}: Zarr stores are not readable yet.");
 
     /// <summary>A directory holding Zarr metadata (<c>.zarray</c>, <c>.zgroup</c> or <c>zarr.json</c>).</summary>
     internal static bool IsZarrDirectory(string path) =>
@@ -178,9 +255,9 @@ internal sealed class ArraySource : IDisposable
             }
 
             var matches = new List<string>();
-            foreach (string file in Directory.EnumerateFiles(directory))
+            foreach (string file in Directory.EnumerateFileSystemEntries(directory))
             {
-                if (FileSystemName.MatchesSimpleExpression(pattern, Path.GetFileName(file), ignoreCase: false))
+                if (FileSystemName.MatchesSimpleExpression(pattern, Path.GetFileName(file), ignoreCase: false) && (File.Exists(file) || IsZarrDirectory(file)))
                 {
                     matches.Add(file);
                 }
