@@ -83,6 +83,11 @@ internal sealed class BenchRunner
 
             long[] starts = loader.GetStarts(0, 0);
             var plan = new WindowPlan(loader.Info, loader.Window, loader.BatchSize, loader.BufferCount, starts);
+            if (plan.Chunked)
+            {
+                return;
+            }
+
             _ = PreadBaseline.Run(plan, 1, _cancellationToken);
             _ = PreadBaseline.Run(plan, loader.Workers, _cancellationToken);
             _ = MadviseBaseline.Run(plan, _cancellationToken);
