@@ -43,8 +43,8 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     /// <summary>Opens and validates the source and sizes the buffer pool. No buffer is allocated before the first epoch starts.</summary>
     /// <param name="options">The options; validated and copied here (later changes to them do not affect the loader).</param>
     /// <param name="allocator">Where batch buffers come from; null for page-aligned native memory.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the memory budget holds fewer than two batches.</exception>
-    /// <exception cref="ArgumentException">A value is missing or invalid: no source, an empty path, an unknown dtype, an empty starts list, a file target without labels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (a launcher variable too: not an integer, or a rank not below the world size), or the memory budget holds fewer than two batches.</exception>
+    /// <exception cref="ArgumentException">A value is missing or invalid: no source, an empty path, an unknown dtype, an empty starts list, a file target without labels; two launcher pairs that disagree, or <c>JOB_COMPLETION_INDEX</c> without <see cref="WindowLoaderOptions.WorldSize"/>.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     public WindowLoader(WindowLoaderOptions options, IBatchMemoryAllocator? allocator = null)
