@@ -340,13 +340,10 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(start), $"state: windowsConsumed: expected 0..{limit} ({main.WindowsPerEpoch} windows per epoch with these options); found {consumed} ({start}).");
         }
 
-        if (saved == WorldSize)
+        long perBatch = (long)BatchSize * WorldSize;
+        if (saved == WorldSize && start.Batch >= 0 && start.Batch <= consumed / perBatch)
         {
-            long origin = consumed - (start.Batch * BatchSize * WorldSize);
-            if (origin >= 0)
-            {
-                return (main.Resplit(origin), start.Batch);
-            }
+            return (main.Resplit(consumed - (start.Batch * perBatch)), start.Batch);
         }
 
         return (main.Resplit(consumed), 0);
