@@ -37,13 +37,15 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     private EpochRun? _active;
     private bool _activeTracksPosition;
     private LoaderState _position;
+    private long _origin; // global position where the split of _position's epoch starts (0 unless resumed elastically)
+    private WindowSampler? _activeSampler;
     private bool _disposed;
 
     /// <summary>Opens and validates the source and sizes the buffer pool. No buffer is allocated before the first epoch starts.</summary>
     /// <param name="options">The options; validated and copied here (later changes to them do not affect the loader).</param>
     /// <param name="allocator">Where batch buffers come from; null for page-aligned native memory.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the memory budget holds fewer than two batches.</exception>
-    /// <exception cref="ArgumentException">A value is missing or invalid: no source, an empty path, an unknown dtype, an empty starts list, a file target without labels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (a launcher variable too: not an integer, or a rank not below the world size), or the memory budget holds fewer than two batches.</exception>
+    /// <exception cref="ArgumentException">A value is missing or invalid: no source, an empty path, an unknown dtype, an empty starts list, a file target without labels; two launcher pairs that disagree, or <c>JOB_COMPLETION_INDEX</c> without <see cref="WindowLoaderOptions.WorldSize"/>.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     public WindowLoader(WindowLoaderOptions options, IBatchMemoryAllocator? allocator = null)
@@ -122,14 +124,37 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     /// <summary>Number of ranks.</summary>
     public int WorldSize => _plan.WorldSize;
 
-    /// <summary>The next batch the loader will deliver: updated as batches are handed to the consumer.</summary>
+    /// <summary>Where <see cref="Rank"/> and <see cref="WorldSize"/> came from, e.g. "rank 2 of 4 from SLURM_PROCID/SLURM_NTASKS" or "rank 0 of 1 from options".</summary>
+    public string RankSource => _plan.RankSource;
+
+    /// <summary>
+    /// The next batch the loader will deliver: updated as batches are handed to the consumer. It carries
+    /// <see cref="LoaderState.WindowsConsumed"/> only inside an epoch resumed with another world size; save
+    /// <see cref="State"/> to resume with any world size.
+    /// </summary>
     public LoaderState Position
     {
         get
         {
             lock (_gate)
             {
-                return _position;
+                return _origin == 0 ? _position : WithGlobal(_position, _origin);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Position"/> with the global position: the windows of its epoch read by all ranks together (when
+    /// every rank stops at the same batch, as data-parallel training does) and this world size. Resuming it with
+    /// <see cref="ReadRange.From"/> on any number of ranks continues the epoch with exactly the windows not read yet.
+    /// </summary>
+    public LoaderState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return WithGlobal(_position, _origin);
             }
         }
     }
@@ -145,20 +170,14 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past <see cref="BatchesPerEpoch"/>.</exception>
     /// <exception cref="InvalidOperationException">Another enumeration of this loader is running (thrown by the first <c>MoveNext</c>).</exception>
-    public IEnumerable<WindowBatch> Read(ReadRange range, CancellationToken cancellationToken = default)
-    {
-        long count = CountBatches(range);
-        return Iterate(_gatherer, range.Start.Epoch, range.Start.Batch, count, cancellationToken);
-    }
+    public IEnumerable<WindowBatch> Read(ReadRange range, CancellationToken cancellationToken = default) =>
+        Iterate(Segments(range), cancellationToken);
 
     /// <summary>The batches of <paramref name="range"/>, asynchronously (see <see cref="Read"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past <see cref="BatchesPerEpoch"/>.</exception>
     /// <exception cref="InvalidOperationException">Another enumeration of this loader is running (thrown by the first <c>MoveNext</c>).</exception>
-    public IAsyncEnumerable<WindowBatch> ReadAsync(ReadRange range, CancellationToken cancellationToken = default)
-    {
-        long count = CountBatches(range);
-        return IterateAsync(_gatherer, range.Start.Epoch, range.Start.Batch, count, cancellationToken);
-    }
+    public IAsyncEnumerable<WindowBatch> ReadAsync(ReadRange range, CancellationToken cancellationToken = default) =>
+        IterateAsync(Segments(range), cancellationToken);
 
     /// <summary>
     /// The windows at <paramref name="starts"/> (global start rows), in that order, in batches of
@@ -171,7 +190,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public IEnumerable<WindowBatch> ReadStarts(IReadOnlyList<long> starts, CancellationToken cancellationToken = default)
     {
         BatchGatherer gatherer = GathererFor(starts);
-        return Iterate(gatherer, 0, 0, gatherer.Sampler.BatchesPerEpoch, cancellationToken);
+        return Iterate([new(gatherer, 0, 0, gatherer.Sampler.BatchesPerEpoch, TracksPosition: false)], cancellationToken);
     }
 
     /// <summary>The windows at <paramref name="starts"/>, asynchronously (see <see cref="ReadStarts"/>).</summary>
@@ -180,7 +199,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public IAsyncEnumerable<WindowBatch> ReadStartsAsync(IReadOnlyList<long> starts, CancellationToken cancellationToken = default)
     {
         BatchGatherer gatherer = GathererFor(starts);
-        return IterateAsync(gatherer, 0, 0, gatherer.Sampler.BatchesPerEpoch, cancellationToken);
+        return IterateAsync([new(gatherer, 0, 0, gatherer.Sampler.BatchesPerEpoch, TracksPosition: false)], cancellationToken);
     }
 
     /// <summary>The global start rows of one batch, without reading anything (a pure function of the options).</summary>
@@ -192,6 +211,57 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         long[] starts = new long[count];
         Sampler.Fill(epoch, batch, new int[count], new long[count], starts);
         return starts;
+    }
+
+    /// <summary>Windows this rank delivers for <paramref name="range"/> (a pure function of the options; nothing is read).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A batch index of the range is past the batches of its epoch, or its start is a state that does not fit these options.</exception>
+    public long CountWindows(ReadRange range)
+    {
+        long windows = 0;
+        foreach (ReadSegment segment in Segments(range))
+        {
+            WindowSampler sampler = segment.Gatherer.Sampler;
+            long perEpoch = sampler.BatchesPerEpoch;
+            if (segment.Count == 0 || perEpoch == 0)
+            {
+                continue;
+            }
+
+            long end = checked(segment.Batch + segment.Count);
+            long epochs = end / perEpoch;
+            windows = checked(windows + (epochs * WindowsBefore(sampler, perEpoch)) + WindowsBefore(sampler, end % perEpoch) - WindowsBefore(sampler, segment.Batch));
+        }
+
+        return windows;
+    }
+
+    /// <summary>
+    /// The state <paramref name="windows"/> windows of this rank's stream after <paramref name="position"/>, within
+    /// its epoch (the end of the epoch gives batch 0 of the next), with the global position set (see <see cref="State"/>).
+    /// A state that falls inside a batch resumes at that window.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="windows"/> is negative or past the end of the epoch, or <paramref name="position"/> does not fit these options.</exception>
+    public LoaderState Advance(LoaderState position, long windows)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(windows);
+        (WindowSampler sampler, long batch) = Locate(position);
+        if (batch > sampler.BatchesPerEpoch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), $"position: expected a batch index <= {sampler.BatchesPerEpoch} (batches of the epoch); found {position}.");
+        }
+
+        long epochEnd = WindowsBefore(sampler, sampler.BatchesPerEpoch);
+        long first = WindowsBefore(sampler, batch);
+        if (windows > epochEnd - first)
+        {
+            throw new ArgumentOutOfRangeException(nameof(windows), $"windows: expected at most {epochEnd - first} (the rest of epoch {position.Epoch} on this rank); found {windows}.");
+        }
+
+        long next = first + windows;
+        return next == epochEnd
+            ? new LoaderState(position.Epoch + 1, 0) { WindowsConsumed = 0, WorldSize = WorldSize }
+            : new LoaderState(position.Epoch, next / BatchSize) { WindowsConsumed = sampler.Origin + (next * WorldSize), WorldSize = WorldSize };
     }
 
     /// <summary>Counters since creation (also published on the <c>WindowDataset</c> meter).</summary>
@@ -252,18 +322,77 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         return _gatherer.WithSampler(_plan.SamplerFor(copy));
     }
 
-    private long CountBatches(ReadRange range)
+    private static long WindowsBefore(WindowSampler sampler, long batch) => Math.Min(batch * sampler.BatchSize, sampler.WindowsPerRank);
+
+    private LoaderState WithGlobal(LoaderState position, long origin) =>
+        position with { WindowsConsumed = origin + (position.Batch * BatchSize * WorldSize), WorldSize = WorldSize };
+
+    /// <summary>
+    /// The split that a state's epoch continues with, and the batch in it. A state without a global position, or one
+    /// saved at this world size, keeps its batch numbering; one saved at another world size continues with the
+    /// windows after its global position, split among this world size from batch 0.
+    /// </summary>
+    private (WindowSampler Sampler, long Batch) Locate(LoaderState start)
+    {
+        WindowSampler main = Sampler;
+        if (start.WindowsConsumed is not { } consumed)
+        {
+            return (main, start.Batch);
+        }
+
+        int saved = start.WorldSize ?? WorldSize;
+        if (saved < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"state: worldSize: expected >= 1; found {saved} ({start}).");
+        }
+
+        long limit = main.WindowsPerEpoch + saved - 1; // padding reads at most worldSize - 1 windows past the end
+        if (consumed < 0 || consumed > limit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"state: windowsConsumed: expected 0..{limit} ({main.WindowsPerEpoch} windows per epoch with these options); found {consumed} ({start}).");
+        }
+
+        long perBatch = (long)BatchSize * WorldSize;
+        if (saved == WorldSize && start.Batch >= 0 && start.Batch <= consumed / perBatch)
+        {
+            return (main.Resplit(consumed - (start.Batch * perBatch)), start.Batch);
+        }
+
+        return (main.Resplit(consumed), 0);
+    }
+
+    private ReadSegment[] Segments(ReadRange range)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         long perEpoch = BatchesPerEpoch;
-        if (range.Start.Batch > perEpoch || range.End.Batch > perEpoch)
+        (WindowSampler first, long startBatch) = Locate(range.Start);
+        long firstPerEpoch = first.BatchesPerEpoch;
+        bool sameEpoch = range.End.Epoch == range.Start.Epoch;
+        if (startBatch > firstPerEpoch || range.End.Batch > (sameEpoch ? firstPerEpoch : perEpoch) || (sameEpoch && range.End.Batch < startBatch))
         {
-            throw new ArgumentOutOfRangeException(nameof(range), $"range: expected batch indexes <= {perEpoch} (batches per epoch); found {range}.");
+            throw new ArgumentOutOfRangeException(nameof(range), $"range: expected batch indexes <= {firstPerEpoch} (batches per epoch); found {range}.");
         }
 
         try
         {
-            return checked(((range.End.Epoch - range.Start.Epoch) * perEpoch) + range.End.Batch - range.Start.Batch);
+            if (first == Sampler)
+            {
+                return [new(_gatherer, range.Start.Epoch, startBatch, checked(((range.End.Epoch - range.Start.Epoch) * perEpoch) + range.End.Batch - startBatch), TracksPosition: true)];
+            }
+
+            // The resumed epoch has its own split (and batch count): one run for its rest, one for the epochs after it.
+            BatchGatherer resumed = _gatherer.WithSampler(first);
+            if (sameEpoch)
+            {
+                return [new(resumed, range.Start.Epoch, startBatch, range.End.Batch - startBatch, TracksPosition: true)];
+            }
+
+            long rest = checked(((range.End.Epoch - range.Start.Epoch - 1) * perEpoch) + range.End.Batch);
+            return
+            [
+                new(resumed, range.Start.Epoch, startBatch, firstPerEpoch - startBatch, TracksPosition: true),
+                new(_gatherer, range.Start.Epoch + 1, 0, rest, TracksPosition: true),
+            ];
         }
         catch (OverflowException)
         {
@@ -279,8 +408,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
     }
 
-    private EpochRun Start(BatchGatherer gatherer, long epoch, long startBatch, long count, CancellationToken cancellationToken)
+    private EpochRun Start(ReadSegment segment, CancellationToken cancellationToken)
     {
+        (BatchGatherer gatherer, long epoch, long startBatch, long count, bool tracksPosition) = segment;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -293,11 +423,15 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             _scratch ??= new WorkerScratch(_plan.Workers, _gatherer.ScratchBytes);
             var run = new EpochRun(gatherer, _pool, _scratch, _layout, _metrics, epoch, startBatch, count, _plan.Workers, _readAhead, cancellationToken, _disposing.Token);
             _active = run;
-            _activeTracksPosition = gatherer == _gatherer;
+            _activeTracksPosition = tracksPosition;
+            _activeSampler = gatherer.Sampler;
             if (_activeTracksPosition)
             {
-                _position = startBatch < BatchesPerEpoch ? new LoaderState(epoch, startBatch) : new LoaderState(epoch + 1, 0);
+                bool inEpoch = startBatch < gatherer.Sampler.BatchesPerEpoch;
+                _position = inEpoch ? new LoaderState(epoch, startBatch) : new LoaderState(epoch + 1, 0);
+                _origin = inEpoch ? gatherer.Sampler.Origin : 0;
             }
+
             return run;
         }
     }
@@ -322,7 +456,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         {
             if (_activeTracksPosition)
             {
-                _position = slot.Index + 1 < BatchesPerEpoch ? new LoaderState(slot.Epoch, slot.Index + 1) : new LoaderState(slot.Epoch + 1, 0);
+                bool inEpoch = slot.Index + 1 < _activeSampler!.BatchesPerEpoch;
+                _position = inEpoch ? new LoaderState(slot.Epoch, slot.Index + 1) : new LoaderState(slot.Epoch + 1, 0);
+                _origin = inEpoch ? _activeSampler.Origin : 0;
             }
         }
 
@@ -332,75 +468,81 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     private Exception Translate(OperationCanceledException ex, CancellationToken userToken) =>
         _disposed && !userToken.IsCancellationRequested ? new ObjectDisposedException(nameof(WindowLoader), "The loader was disposed during the enumeration.") : ex;
 
-    private IEnumerable<WindowBatch> Iterate(BatchGatherer gatherer, long epoch, long startBatch, long count, CancellationToken cancellationToken)
+    private IEnumerable<WindowBatch> Iterate(ReadSegment[] segments, CancellationToken cancellationToken)
     {
-        EpochRun run = Start(gatherer, epoch, startBatch, count, cancellationToken);
-        WindowBatch? previous = null;
-        try
+        foreach (ReadSegment segment in segments)
         {
-            while (true)
+            EpochRun run = Start(segment, cancellationToken);
+            WindowBatch? previous = null;
+            try
+            {
+                while (true)
+                {
+                    previous?.Dispose();
+                    previous = null;
+                    BatchSlot? slot;
+                    try
+                    {
+                        slot = run.Next();
+                    }
+                    catch (OperationCanceledException ex)
+                    {
+                        throw Translate(ex, cancellationToken);
+                    }
+
+                    if (slot is null)
+                    {
+                        break;
+                    }
+
+                    previous = Wrap(slot);
+                    yield return previous;
+                }
+            }
+            finally
             {
                 previous?.Dispose();
-                previous = null;
-                BatchSlot? slot;
-                try
-                {
-                    slot = run.Next();
-                }
-                catch (OperationCanceledException ex)
-                {
-                    throw Translate(ex, cancellationToken);
-                }
-
-                if (slot is null)
-                {
-                    yield break;
-                }
-
-                previous = Wrap(slot);
-                yield return previous;
+                Finish(run);
             }
-        }
-        finally
-        {
-            previous?.Dispose();
-            Finish(run);
         }
     }
 
-    private async IAsyncEnumerable<WindowBatch> IterateAsync(BatchGatherer gatherer, long epoch, long startBatch, long count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<WindowBatch> IterateAsync(ReadSegment[] segments, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        EpochRun run = Start(gatherer, epoch, startBatch, count, cancellationToken);
-        WindowBatch? previous = null;
-        try
+        foreach (ReadSegment segment in segments)
         {
-            while (true)
+            EpochRun run = Start(segment, cancellationToken);
+            WindowBatch? previous = null;
+            try
+            {
+                while (true)
+                {
+                    previous?.Dispose();
+                    previous = null;
+                    BatchSlot? slot;
+                    try
+                    {
+                        slot = await run.NextAsync().ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException ex)
+                    {
+                        throw Translate(ex, cancellationToken);
+                    }
+
+                    if (slot is null)
+                    {
+                        break;
+                    }
+
+                    previous = Wrap(slot);
+                    yield return previous;
+                }
+            }
+            finally
             {
                 previous?.Dispose();
-                previous = null;
-                BatchSlot? slot;
-                try
-                {
-                    slot = await run.NextAsync().ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex)
-                {
-                    throw Translate(ex, cancellationToken);
-                }
-
-                if (slot is null)
-                {
-                    yield break;
-                }
-
-                previous = Wrap(slot);
-                yield return previous;
+                Finish(run);
             }
-        }
-        finally
-        {
-            previous?.Dispose();
-            Finish(run);
         }
     }
 }

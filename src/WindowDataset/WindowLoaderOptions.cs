@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WindowDataset.Configuration;
+using WindowDataset.Distributed;
 
 namespace WindowDataset;
 
@@ -45,11 +45,20 @@ public sealed class WindowLoaderOptions
     /// <summary>Seed of the sampler. The batch stream is a pure function of (options, seed, epoch, rank, worldSize).</summary>
     public ulong Seed { get; set; }
 
-    /// <summary>This process's rank in data-parallel training. Null: the <c>RANK</c> environment variable, else 0.</summary>
+    /// <summary>
+    /// This process's rank in data-parallel training. Null: from the launcher's environment, the first complete
+    /// pair of <c>RANK</c>/<c>WORLD_SIZE</c> (torchrun), <c>OMPI_COMM_WORLD_RANK</c>/<c>OMPI_COMM_WORLD_SIZE</c>
+    /// (Open MPI), <c>PMI_RANK</c>/<c>PMI_SIZE</c> (MPICH, Intel MPI), <c>SLURM_PROCID</c>/<c>SLURM_NTASKS</c>
+    /// (Slurm), else <c>JOB_COMPLETION_INDEX</c> (Kubernetes Indexed Job, with <see cref="WorldSize"/> set), else 0.
+    /// <see cref="WindowLoader.RankSource"/> says which.
+    /// </summary>
     public int? Rank { get; set; }
 
-    /// <summary>Number of data-parallel processes. Null: the <c>WORLD_SIZE</c> environment variable, else 1.</summary>
+    /// <summary>Number of data-parallel processes. Null: from the launcher's environment (see <see cref="Rank"/>), else 1.</summary>
     public int? WorldSize { get; set; }
+
+    /// <summary>What ranks do with an epoch's windows that do not divide evenly among them. Default <see cref="WindowDataset.EvenRanks.Drop"/>.</summary>
+    public EvenRanks EvenRanks { get; set; } = EvenRanks.Drop;
 
     /// <summary>Background worker threads. Null: <see cref="Environment.ProcessorCount"/>, at least 2.</summary>
     public int? Workers { get; set; }
@@ -139,31 +148,9 @@ public sealed class WindowLoaderOptions
 
     internal int ResolveWorkers() => Workers ?? Math.Max(2, Environment.ProcessorCount);
 
-    internal (int Rank, int WorldSize) ResolveRank()
-    {
-        int world = WorldSize ?? ReadEnvironmentInt("WORLD_SIZE", 1, minimum: 1);
-        int rank = Rank ?? ReadEnvironmentInt("RANK", 0, minimum: 0);
-        if (rank >= world)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Rank), $"rank: expected 0..{world - 1} for worldSize {world}; found {rank} (from options or the RANK / WORLD_SIZE environment variables).");
-        }
+    /// <summary>Where launcher variables are read (tests inject a dictionary); null: the process environment.</summary>
+    internal Func<string, string?>? LaunchVariables { get; set; }
 
-        return (rank, world);
-    }
-
-    private static int ReadEnvironmentInt(string name, int fallback, int minimum)
-    {
-        string? text = Environment.GetEnvironmentVariable(name);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < minimum)
-        {
-            throw new ArgumentOutOfRangeException(name, $"environment variable {name}: expected an integer >= {minimum}; found '{text}'.");
-        }
-
-        return value;
-    }
+    internal RankAssignment ResolveRank() =>
+        LaunchEnvironment.Resolve(Rank, WorldSize, LaunchVariables ?? Environment.GetEnvironmentVariable);
 }

@@ -10,6 +10,8 @@ namespace WindowDataset.Cli.Commands;
 /// <summary>
 /// <c>windowds take &lt;path&gt;... --window W (--count K | --starts FILE) --out out.npy</c>: K windows into one .npy of
 /// shape (K, W, *rowshape), in order, streamed batch by batch (memory stays within the loader's budget).
+/// With <c>--rank</c>, <c>--world-size</c>, <c>--state-in</c> or <c>--state-out</c> it reads like one rank of a
+/// training job: the next K windows of this rank's stream of the loader's epoch, and the state after them.
 /// </summary>
 internal sealed class TakeCommand : VerbCommand
 {
@@ -19,6 +21,10 @@ internal sealed class TakeCommand : VerbCommand
     private readonly Option<string?> _out = CliOptions.Text("--out", "FILE", "the output .npy, required", required: true);
     private readonly Option<string?> _startsOut = CliOptions.Text("--starts-out", "FILE", "writes the starts used, one per line");
     private readonly Option<string?> _io = CliOptions.Choice("take", "--io", "MODE", "pread (default) or mmap", "pread", "mmap");
+    private readonly Option<int?> _rank = CliOptions.Int("take", "--rank", "R", "this process's rank (default: the launcher's variables, else 0); takes from this rank's stream", minimum: 0);
+    private readonly Option<int?> _worldSize = CliOptions.Int("take", "--world-size", "N", "number of ranks (default: the launcher's variables, else 1)", minimum: 1);
+    private readonly Option<string?> _stateIn = CliOptions.Text("--state-in", "FILE", "continue from a saved loader state (JSON), on any world size");
+    private readonly Option<string?> _stateOut = CliOptions.Text("--state-out", "FILE", "writes the loader state after the last window taken (JSON)");
     private readonly LoaderOptionSet _loader = new(
         "take",
         windowHelp: "rows per window (default 16, or the config's)",
@@ -37,6 +43,10 @@ internal sealed class TakeCommand : VerbCommand
         Add(_out);
         Add(_startsOut);
         Add(_io);
+        Add(_rank);
+        Add(_worldSize);
+        Add(_stateIn);
+        Add(_stateOut);
         _loader.AddTo(this);
     }
 
@@ -63,7 +73,24 @@ internal sealed class TakeCommand : VerbCommand
         }
 
         (WindowLoaderOptions options, _) = LoaderConfig.Load(config, paths);
+        (int? configRank, int? configWorld) = (options.Rank, options.WorldSize);
         _loader.Apply(options, result);
+        int? rank = result.GetValue(_rank);
+        int? worldSize = result.GetValue(_worldSize);
+        string? stateIn = result.GetValue(_stateIn);
+        string? stateOut = result.GetValue(_stateOut);
+        bool ranked = rank is not null || worldSize is not null || stateIn is not null || stateOut is not null;
+        if (ranked)
+        {
+            // A rank of a job: unset values come from the launcher's variables, as in the library.
+            options.Rank = rank ?? configRank;
+            options.WorldSize = worldSize ?? configWorld;
+            if (options.Rank is { } r && options.WorldSize is { } w && r >= w)
+            {
+                throw new UsageException($"take: option '--rank': expected 0..{w - 1} (world size {w}); found {r}.");
+            }
+        }
+
         if (result.GetValue(_io) is { } io)
         {
             options.Io = LoaderConfig.ParseIo(io);
@@ -74,12 +101,12 @@ internal sealed class TakeCommand : VerbCommand
             options.Starts = StartsFile.Read(startsPath);
             options.WindowsPerEpoch = null;
         }
-        else if (count is not null)
+        else if (count is not null && !ranked)
         {
             options.WindowsPerEpoch = count;
             options.Starts = null;
         }
-        else if (options.Starts is null && options.WindowsPerEpoch is null)
+        else if (options.Starts is null && options.WindowsPerEpoch is null && !ranked)
         {
             throw new UsageException("take: expected '--count K' or '--starts FILE' (or windowsPerEpoch / starts in --config); found neither.");
         }
@@ -92,9 +119,23 @@ internal sealed class TakeCommand : VerbCommand
             OutputPath.EnsureDirectory(startsOut, "--starts-out");
         }
 
+        if (stateOut is not null)
+        {
+            OutputPath.EnsureDirectory(stateOut, "--state-out");
+        }
+
+        LoaderState start = stateIn is null ? default : StateFile.Read(stateIn, "--state-in");
+
         var clock = Stopwatch.StartNew();
         using var loader = new WindowLoader(options);
-        long windows = loader.WindowsPerEpoch;
+        ReadRange range = ranked ? ReadRange.From(start) : ReadRange.ForEpoch(0);
+        long available = ranked ? loader.CountWindows(range) : loader.WindowsPerEpoch;
+        long windows = Math.Min(available, ranked ? count ?? available : available);
+        if (ranked && !context.Quiet)
+        {
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"windowds take: {loader.RankSource}; {windows} of the {available} windows left in epoch {start.Epoch} on this rank"));
+        }
+
         long[] shape = [windows, loader.Window, .. loader.RowShape.Select(d => (long)d)];
         var used = startsOut is null ? null : new List<long>((int)Math.Min(windows, 1 << 24));
         bool completed = false;
@@ -103,12 +144,22 @@ internal sealed class TakeCommand : VerbCommand
             using (var writer = new NpyWriter(output, loader.OutputType, shape))
             using (ProgressScope bar = context.Progress($"take {Path.GetFileName(output)}"))
             {
-                long batches = loader.BatchesPerEpoch;
-                foreach (WindowBatch b in loader.Read(ReadRange.ForEpoch(0), cancellationToken))
+                long taken = 0;
+                if (windows > 0)
                 {
-                    writer.Write(b.Data);
-                    used?.AddRange(b.Starts);
-                    bar.Report((double)(b.Index + 1) / batches);
+                    foreach (WindowBatch b in loader.Read(range, cancellationToken))
+                    {
+                        // The last batch may hold more than --count asks for: only its first windows are taken.
+                        int n = (int)Math.Min(b.Count, windows - taken);
+                        writer.Write(b.Data[..checked((int)(n * loader.WindowBytes))]);
+                        used?.AddRange(b.Starts[..n]);
+                        taken += n;
+                        bar.Report((double)taken / windows);
+                        if (taken == windows)
+                        {
+                            break;
+                        }
+                    }
                 }
 
                 writer.Complete();
@@ -127,6 +178,11 @@ internal sealed class TakeCommand : VerbCommand
         if (startsOut is not null)
         {
             StartsFile.Write(startsOut, used!);
+        }
+
+        if (stateOut is not null)
+        {
+            StateFile.Write(stateOut, loader.Advance(start, windows));
         }
 
         clock.Stop();

@@ -19,6 +19,7 @@ namespace WindowDataset.Configuration;
         typeof(ConfigEnumConverter<PageCachePolicy>),
         typeof(ConfigEnumConverter<SourceFormat>),
         typeof(ConfigEnumConverter<TargetKind>),
+        typeof(ConfigEnumConverter<EvenRanks>),
     ])]
 [JsonSerializable(typeof(WindowLoaderOptions))]
 internal sealed partial class LoaderJsonContext : JsonSerializerContext;

@@ -128,6 +128,11 @@ internal static class OptionRules
             return Range("rank", Invariant($"rank: expected 0..worldSize-1 ({w - 1}); found {r}."));
         }
 
+        if (!Enum.IsDefined(o.EvenRanks))
+        {
+            return Range("evenRanks", Invariant($"evenRanks: expected drop or pad; found {o.EvenRanks}."));
+        }
+
         return o.Target is { } target ? CheckTarget(target) : null;
     }
 

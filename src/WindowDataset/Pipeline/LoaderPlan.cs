@@ -40,6 +40,9 @@ internal sealed class LoaderPlan : IDisposable
 
     public int WorldSize { get; private set; }
 
+    /// <summary>Where <see cref="Rank"/> and <see cref="WorldSize"/> came from ("rank 2 of 4 from SLURM_PROCID/SLURM_NTASKS").</summary>
+    public string RankSource { get; private set; } = "rank 0 of 1 (no ranks)";
+
     public int Workers { get; private set; }
 
     /// <summary>Bytes of one full batch, input and target.</summary>
@@ -163,9 +166,9 @@ internal sealed class LoaderPlan : IDisposable
 
         if (pipelined)
         {
-            (Rank, WorldSize) = options.ResolveRank();
+            (Rank, WorldSize, RankSource) = options.ResolveRank();
             Workers = options.ResolveWorkers();
-            Sampler = new WindowSampler(Index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts);
+            Sampler = new WindowSampler(Index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts, options.EvenRanks);
         }
         else
         {

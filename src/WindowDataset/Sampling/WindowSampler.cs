@@ -5,7 +5,10 @@ namespace WindowDataset.Sampling;
 /// <summary>
 /// Turns (seed, epoch, rank, worldSize, batch index) into window starts, as a pure function: no state, so any
 /// batch of any epoch can be computed by any worker in any order, and an epoch can resume at any batch.
-/// Position p of rank r's stream is position p * worldSize + r of the epoch's global stream.
+/// Position p of rank r's stream is position origin + p * worldSize + r of the epoch's global order (origin 0 except
+/// for an epoch resumed with another world size), so after k windows on every rank the ranks together have read
+/// exactly the global prefix [origin, origin + k * worldSize): that prefix is what a saved state records.
+/// Padded positions (past the epoch's windows) wrap to the start of the global order.
 /// </summary>
 internal sealed class WindowSampler
 {
@@ -16,9 +19,13 @@ internal sealed class WindowSampler
     private readonly int _rank;
     private readonly int _worldSize;
     private readonly (int Shard, long Local)[]? _explicit;
+    private readonly bool _dropLast;
+    private readonly EvenRanks _evenRanks;
 
-    public WindowSampler(StartIndex index, SamplerKind kind, ulong seed, long stride, long? windowsPerEpoch, int batchSize, bool dropLast, int rank, int worldSize, IList<long>? explicitStarts = null)
+    public WindowSampler(StartIndex index, SamplerKind kind, ulong seed, long stride, long? windowsPerEpoch, int batchSize, bool dropLast, int rank, int worldSize, IList<long>? explicitStarts = null, EvenRanks evenRanks = EvenRanks.Drop)
     {
+        _dropLast = dropLast;
+        _evenRanks = evenRanks;
         _index = index;
         _kind = kind;
         _seed = seed;
@@ -46,21 +53,52 @@ internal sealed class WindowSampler
         }
 
         WindowsPerEpoch = perEpoch;
-        WindowsPerRank = perEpoch / worldSize;
+        WindowsPerRank = Share(perEpoch, worldSize, evenRanks);
         BatchesPerEpoch = dropLast ? WindowsPerRank / batchSize : (WindowsPerRank + batchSize - 1) / batchSize;
     }
+
+    /// <summary>The same epochs, with the split of each epoch starting at global position <paramref name="origin"/> (an elastic resume).</summary>
+    private WindowSampler(WindowSampler basis, long origin)
+    {
+        _index = basis._index;
+        _kind = basis._kind;
+        _seed = basis._seed;
+        _stride = basis._stride;
+        _rank = basis._rank;
+        _worldSize = basis._worldSize;
+        _explicit = basis._explicit;
+        _dropLast = basis._dropLast;
+        _evenRanks = basis._evenRanks;
+        BatchSize = basis.BatchSize;
+        WindowsPerEpoch = basis.WindowsPerEpoch;
+        Origin = origin;
+        WindowsPerRank = Share(Math.Max(0, WindowsPerEpoch - origin), _worldSize, _evenRanks);
+        BatchesPerEpoch = _dropLast ? WindowsPerRank / BatchSize : (WindowsPerRank + BatchSize - 1) / BatchSize;
+    }
+
+    /// <summary>Global position of the first window of this split (0 unless resumed with another world size).</summary>
+    public long Origin { get; }
+
+    public int WorldSize => _worldSize;
 
     public int BatchSize { get; }
 
     /// <summary>Windows in one epoch over all ranks.</summary>
     public long WindowsPerEpoch { get; }
 
-    /// <summary>Windows this rank sees in one epoch (equal for every rank; the remainder of the division is dropped).</summary>
+    /// <summary>Windows this rank sees in one epoch (equal for every rank: the remainder of the division is dropped, or padded).</summary>
     public long WindowsPerRank { get; }
 
     public long BatchesPerEpoch { get; }
 
     public StartIndex Index => _index;
+
+    /// <summary>A sampler whose epochs are split from global position <paramref name="origin"/> on (the rest of an epoch after <paramref name="origin"/> windows were read by all ranks together).</summary>
+    public WindowSampler Resplit(long origin)
+    {
+        Debug.Assert(origin >= 0);
+        return origin == Origin ? this : new WindowSampler(this, origin);
+    }
 
     /// <summary>Number of windows in batch <paramref name="batch"/> (the last one may be short).</summary>
     public int CountInBatch(long batch)
@@ -79,7 +117,13 @@ internal sealed class WindowSampler
         long firstPosition = batch * BatchSize;
         for (int i = 0; i < count; i++)
         {
-            long position = ((firstPosition + i) * _worldSize) + _rank;
+            long position = Origin + ((firstPosition + i) * _worldSize) + _rank;
+            if (position >= WindowsPerEpoch)
+            {
+                Debug.Assert(_evenRanks == EvenRanks.Pad);
+                position %= WindowsPerEpoch;
+            }
+
             int shard;
             long local;
             if (_explicit is not null)
@@ -102,4 +146,7 @@ internal sealed class WindowSampler
             globalRows[i] = _index.RowBase[shard] + local;
         }
     }
+
+    private static long Share(long windows, int worldSize, EvenRanks evenRanks) =>
+        evenRanks == EvenRanks.Pad ? (windows + worldSize - 1) / worldSize : windows / worldSize;
 }
