@@ -168,7 +168,8 @@ internal sealed class LoaderPlan : IDisposable
         {
             (Rank, WorldSize, RankSource) = options.ResolveRank();
             Workers = options.ResolveWorkers();
-            Sampler = new WindowSampler(Index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts, options.EvenRanks);
+            (long blockStarts, int blocksPerSet) = ShuffleBlocks(options, Source);
+            Sampler = new WindowSampler(Index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts, options.EvenRanks, blockStarts, blocksPerSet);
         }
         else
         {
@@ -195,7 +196,10 @@ internal sealed class LoaderPlan : IDisposable
         long inputSlot = LargestChunk(Source), labelSlot = Labels is null ? 0 : LargestChunk(Labels);
         int readers = pipelined ? Workers : 1;
         _decodeScratchBytes = Math.Max(inputSlot, labelSlot);
-        _minimumCacheBytes = (inputSlot * readers) + (labelSlot * readers);
+        // A block shuffle keeps its set of chunks (and the one its windows run into) resident as well.
+        int resident = readers + (options.ShuffleBlock is { } shuffle && pipelined ? shuffle.Chunks + 1 : 0);
+        _minimumCacheBytes = (inputSlot * resident) + (labelSlot * resident);
+        readers = resident;
         Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
         if (!pipelined)
         {
@@ -235,6 +239,30 @@ internal sealed class LoaderPlan : IDisposable
 
     /// <summary>A <see cref="WindowReader"/> has no budget: its cache holds this much (or one chunk per reader).</summary>
     private const long ReaderCacheBytes = 64L << 20;
+
+    /// <summary>The block shuffle's block (starts per chunk) and blocks per set; (0, 0) for a plain permutation.</summary>
+    private static (long, int) ShuffleBlocks(WindowLoaderOptions options, ArraySource source)
+    {
+        if (options.ShuffleBlock is not { } block)
+        {
+            return (0, 0);
+        }
+
+        if (block.Rows is { } rows)
+        {
+            return (rows, block.Chunks);
+        }
+
+        foreach (ShardFile s in source.Shards)
+        {
+            if (s.Chunks is { } c)
+            {
+                return (c.ChunkShape[0], block.Chunks);
+            }
+        }
+
+        throw new ArgumentException($"{source.Shards[0].Path}: shuffleBlock.rows: expected a block height for a source without chunks ({source.Shards[0].Format}); found none.", nameof(options));
+    }
 
     private static long LargestChunk(ArraySource source)
     {

@@ -21,11 +21,15 @@ internal sealed class WindowSampler
     private readonly (int Shard, long Local)[]? _explicit;
     private readonly bool _dropLast;
     private readonly EvenRanks _evenRanks;
+    private readonly long _blockStarts;
+    private readonly int _blocksPerSet;
 
-    public WindowSampler(StartIndex index, SamplerKind kind, ulong seed, long stride, long? windowsPerEpoch, int batchSize, bool dropLast, int rank, int worldSize, IList<long>? explicitStarts = null, EvenRanks evenRanks = EvenRanks.Drop)
+    public WindowSampler(StartIndex index, SamplerKind kind, ulong seed, long stride, long? windowsPerEpoch, int batchSize, bool dropLast, int rank, int worldSize, IList<long>? explicitStarts = null, EvenRanks evenRanks = EvenRanks.Drop, long blockStarts = 0, int blocksPerSet = 0)
     {
         _dropLast = dropLast;
         _evenRanks = evenRanks;
+        _blockStarts = blockStarts;
+        _blocksPerSet = blocksPerSet;
         _index = index;
         _kind = kind;
         _seed = seed;
@@ -69,6 +73,8 @@ internal sealed class WindowSampler
         _explicit = basis._explicit;
         _dropLast = basis._dropLast;
         _evenRanks = basis._evenRanks;
+        _blockStarts = basis._blockStarts;
+        _blocksPerSet = basis._blocksPerSet;
         BatchSize = basis.BatchSize;
         WindowsPerEpoch = basis.WindowsPerEpoch;
         Origin = origin;
@@ -114,6 +120,7 @@ internal sealed class WindowSampler
         Debug.Assert(shards.Length >= count && localRows.Length >= count && globalRows.Length >= count);
         ulong epochKey = Mix.Hash(_seed, (ulong)epoch);
         var permutation = _kind == SamplerKind.Permutation ? new FeistelPermutation(_index.Count, epochKey) : default;
+        var blocks = _kind == SamplerKind.Permutation && _blockStarts > 0 ? new BlockPermutation(_index.Count, _blockStarts, _blocksPerSet, epochKey) : default;
         long firstPosition = batch * BatchSize;
         for (int i = 0; i < count; i++)
         {
@@ -135,7 +142,7 @@ internal sealed class WindowSampler
                 long flat = _kind switch
                 {
                     SamplerKind.Uniform => Mix.Reduce(Mix.Hash(epochKey, (ulong)position), _index.Count),
-                    SamplerKind.Permutation => permutation.Map(position),
+                    SamplerKind.Permutation => _blockStarts > 0 ? blocks.Map(position) : permutation.Map(position),
                     _ => position * _stride,
                 };
                 (shard, local) = _index.Locate(flat);
