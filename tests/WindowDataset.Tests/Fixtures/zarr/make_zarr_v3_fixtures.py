@@ -109,8 +109,8 @@ def chunk_key(meta, pos):
     return ("c" + sep + sep.join(parts)) if enc["name"] == "default" else sep.join(parts)
 
 
-def write(name, data, chunks, codecs, fill_value=0, key=None, skip=(), omit_inner=(), **extra):
-    p = os.path.join(OUT, name + ".zarr")
+def write(name, data, chunks, codecs, fill_value=0, key=None, skip=(), omit_inner=(), suffix=".zarr", **extra):
+    p = os.path.join(OUT, name + suffix)
     if os.path.exists(p):
         shutil.rmtree(p)
     os.makedirs(p)
@@ -324,8 +324,7 @@ for d in (g, os.path.join(g, "sub")):
     with open(os.path.join(d, "zarr.json"), "w") as f:
         json.dump({"zarr_format": 3, "node_type": "group", "attributes": {}}, f)
 for inner, data in (("a", walk((10, 4))), ("b", walk((12, 3), "<f4")), ("sub/x", (walk((9, 2)) * 10).astype("<i4"))):
-    OUT_SAVED = OUT
-    p, _ = write(os.path.join("group.zarr", inner), data, (4, data.shape[1]), [bytes_le(), CRC])
+    p, _ = write(os.path.join("group.zarr", inner), data, (4, data.shape[1]), [bytes_le(), CRC], suffix="")
     back = read_array(p)
     assert np.array_equal(back, data)
     np.save(os.path.join(OUT, "group." + inner.replace("/", ".") + ".npy"), back)
