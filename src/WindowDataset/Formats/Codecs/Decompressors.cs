@@ -18,21 +18,6 @@ internal static class Decompressors
     /// <summary>A zstd frame (or frames). Writers that omit the content size are decoded into the known size.</summary>
     public static void Zstd(ReadOnlySpan<byte> source, Span<byte> destination, string what)
     {
-        ulong declared;
-        try
-        {
-            declared = Decompressor.GetDecompressedSize(source);
-        }
-        catch (ZstdException ex)
-        {
-            throw new InvalidDataException($"{what}: zstd: expected a zstd frame; found {ex.Message}", ex);
-        }
-
-        if (declared != 0 && declared != (ulong)destination.Length)
-        {
-            throw new InvalidDataException($"{what}: zstd: expected a frame of {destination.Length} decoded bytes; found a frame declaring {declared}.");
-        }
-
         Decompressor zstd = s_zstd ??= new Decompressor();
         int written;
         try

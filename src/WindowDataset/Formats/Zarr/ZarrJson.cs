@@ -181,6 +181,21 @@ internal static class ZarrJson
         }
     }
 
+    /// <summary>Refuses chunks whose decoded size exceeds <see cref="Sources.ChunkedArray.MaxChunkBytes"/>, before anything is allocated.</summary>
+    public static void CheckChunkBytes(string file, string key, int[] chunks, ElementType type)
+    {
+        long bytes = ElementTypeInfo.SizeOf(type);
+        foreach (int c in chunks)
+        {
+            bytes = Math.Min(bytes * c, Sources.ChunkedArray.MaxChunkBytes + 1); // saturates instead of overflowing
+        }
+
+        if (bytes > Sources.ChunkedArray.MaxChunkBytes)
+        {
+            throw Invalid(file, key, $"a decoded chunk of at most {Sources.ChunkedArray.MaxChunkBytes} bytes", $"({string.Join(", ", chunks)}) of {ElementTypeInfo.Name(type)}, more");
+        }
+    }
+
     /// <summary>
     /// The fill value as one element's bytes in the decoded byte order: null is 0; numbers must fit the type;
     /// floats also take "NaN", "Infinity", "-Infinity" and (v3) "0x..." bit patterns; bools take true/false.

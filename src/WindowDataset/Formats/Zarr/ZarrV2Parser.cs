@@ -20,6 +20,7 @@ internal static class ZarrV2Parser
         int[] chunks = ZarrJson.ChunkDimensions(file, ZarrJson.Required(file, root, "chunks", "chunks"), "chunks", shape.Length);
         ZarrJson.CheckGrid(file, shape, chunks);
         (ElementType type, bool bigEndian) = ParseDType(file, ZarrJson.Required(file, root, "dtype", "dtype"));
+        ZarrJson.CheckChunkBytes(file, "chunks", chunks, type);
 
         string order = ZarrJson.String(file, ZarrJson.Required(file, root, "order", "order"), "order");
         if (order == "F")

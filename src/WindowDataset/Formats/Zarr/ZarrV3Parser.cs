@@ -59,6 +59,15 @@ internal static class ZarrV3Parser
 
         JsonElement codecsElement = ZarrJson.Required(file, root, "codecs", "codecs");
         Chain chain = ParseChain(file, codecsElement, "codecs", type, chunks, nested: false);
+        if (chain.Shard is { } shard)
+        {
+            ZarrJson.CheckChunkBytes(file, "codecs[].configuration.chunk_shape", shard.InnerShape, type);
+        }
+        else
+        {
+            ZarrJson.CheckChunkBytes(file, "chunk_grid.configuration.chunk_shape", chunks, type);
+        }
+
         byte[] fill = ZarrJson.FillValue(file, ZarrJson.Required(file, root, "fill_value", "fill_value"), "fill_value", type, chain.BigEndian, allowHex: true);
         return new ZarrArrayMetadata
         {
