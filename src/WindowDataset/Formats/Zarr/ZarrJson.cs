@@ -44,6 +44,11 @@ internal static class ZarrJson
     /// <summary>Parses metadata bytes (also used by the fuzz target).</summary>
     public static JsonDocument Parse(string file, ReadOnlyMemory<byte> bytes)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+        {
+            throw new InvalidDataException($"{file}: expected UTF-8 JSON; found invalid UTF-8 bytes.");
+        }
+
         JsonDocument document;
         try
         {
@@ -104,8 +109,23 @@ internal static class ZarrJson
         return obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(key, out value) && value.ValueKind != JsonValueKind.Null;
     }
 
-    public static string String(string file, JsonElement value, string path) =>
-        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid(file, path, "a string", Kind(value));
+    public static string String(string file, JsonElement value, string path)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw Invalid(file, path, "a string", Kind(value));
+        }
+
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An escaped lone surrogate (\uD800) cannot become a .NET string.
+            throw Invalid(file, path, "a valid string", $"{ex.Message}");
+        }
+    }
 
     public static long Integer(string file, JsonElement value, string path, long min, long max)
     {
@@ -229,7 +249,7 @@ internal static class ZarrJson
             {
                 d = value.GetDouble();
             }
-            else if (value.ValueKind == JsonValueKind.String && value.GetString() is string s)
+            else if (value.ValueKind == JsonValueKind.String && String(file, value, path) is string s)
             {
                 if (allowHex && s.StartsWith("0x", StringComparison.Ordinal))
                 {

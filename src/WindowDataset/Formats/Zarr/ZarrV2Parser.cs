@@ -45,7 +45,7 @@ internal static class ZarrV2Parser
                 var ids = new List<string>();
                 foreach (JsonElement f in filters.EnumerateArray())
                 {
-                    ids.Add(ZarrJson.TryGet(f, "id", out JsonElement id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : ZarrJson.Show(f));
+                    ids.Add(ZarrJson.TryGet(f, "id", out JsonElement id) && id.ValueKind == JsonValueKind.String ? ZarrJson.String(file, id, "filters[].id") : ZarrJson.Show(f));
                 }
 
                 throw ZarrJson.Unsupported(file, "filters", $"[{string.Join(", ", ids)}]", "no filters are supported (only a compressor); rewrite the array with filters=None");

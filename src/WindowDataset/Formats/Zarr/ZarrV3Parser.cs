@@ -210,7 +210,7 @@ internal static class ZarrV3Parser
         if (order.ValueKind == JsonValueKind.String)
         {
             // Early drafts spelled the order "C" or "F".
-            string s = order.GetString()!;
+            string s = ZarrJson.String(file, order, at + ".configuration.order");
             if (s == "C")
             {
                 return;
