@@ -79,30 +79,42 @@ internal static class Shuffle
         int i = 0;
         for (; i + 16 <= count; i += 16)
         {
-            Vector128<byte> a0 = Load(ref src, i);
-            Vector128<byte> a1 = Load(ref src, count + i);
-            Vector128<byte> a2 = Load(ref src, (2 * count) + i);
-            Vector128<byte> a3 = Load(ref src, (3 * count) + i);
-            Vector128<byte> a4 = Load(ref src, (4 * count) + i);
-            Vector128<byte> a5 = Load(ref src, (5 * count) + i);
-            Vector128<byte> a6 = Load(ref src, (6 * count) + i);
-            Vector128<byte> a7 = Load(ref src, (7 * count) + i);
-            Vector128<ushort> b01L = Lo8(a0, a1), b01H = Hi8(a0, a1), b23L = Lo8(a2, a3), b23H = Hi8(a2, a3);
-            Vector128<ushort> b45L = Lo8(a4, a5), b45H = Hi8(a4, a5), b67L = Lo8(a6, a7), b67H = Hi8(a6, a7);
-            Vector128<uint> c0 = Lo16(b01L, b23L), c1 = Hi16(b01L, b23L), c2 = Lo16(b01H, b23H), c3 = Hi16(b01H, b23H);
-            Vector128<uint> d0 = Lo16(b45L, b67L), d1 = Hi16(b45L, b67L), d2 = Lo16(b45H, b67H), d3 = Hi16(b45H, b67H);
-            int o = i * 8;
-            Store(Lo32(c0, d0), ref dst, o);
-            Store(Hi32(c0, d0), ref dst, o + 16);
-            Store(Lo32(c1, d1), ref dst, o + 32);
-            Store(Hi32(c1, d1), ref dst, o + 48);
-            Store(Lo32(c2, d2), ref dst, o + 64);
-            Store(Hi32(c2, d2), ref dst, o + 80);
-            Store(Lo32(c3, d3), ref dst, o + 96);
-            Store(Hi32(c3, d3), ref dst, o + 112);
+            Transpose8x16(ref Unsafe.Add(ref src, i), count, ref Unsafe.Add(ref dst, i * 8));
         }
 
         return i;
+    }
+
+    /// <summary>Whether <see cref="Transpose8x16"/> has a vector implementation here.</summary>
+    internal static bool IsVectorized => Sse2.IsSupported || AdvSimd.Arm64.IsSupported;
+
+    /// <summary>
+    /// Reads 16 bytes from each of 8 rows <paramref name="stride"/> bytes apart and writes 16 groups of 8 bytes (byte k
+    /// of group i is row k's byte i): an 8 x 16 byte transpose. Requires <see cref="IsVectorized"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x16(ref byte source, int stride, ref byte destination)
+    {
+        Vector128<byte> a0 = Load(ref source, 0);
+        Vector128<byte> a1 = Load(ref source, stride);
+        Vector128<byte> a2 = Load(ref source, 2 * stride);
+        Vector128<byte> a3 = Load(ref source, 3 * stride);
+        Vector128<byte> a4 = Load(ref source, 4 * stride);
+        Vector128<byte> a5 = Load(ref source, 5 * stride);
+        Vector128<byte> a6 = Load(ref source, 6 * stride);
+        Vector128<byte> a7 = Load(ref source, 7 * stride);
+        Vector128<ushort> b01L = Lo8(a0, a1), b01H = Hi8(a0, a1), b23L = Lo8(a2, a3), b23H = Hi8(a2, a3);
+        Vector128<ushort> b45L = Lo8(a4, a5), b45H = Hi8(a4, a5), b67L = Lo8(a6, a7), b67H = Hi8(a6, a7);
+        Vector128<uint> c0 = Lo16(b01L, b23L), c1 = Hi16(b01L, b23L), c2 = Lo16(b01H, b23H), c3 = Hi16(b01H, b23H);
+        Vector128<uint> d0 = Lo16(b45L, b67L), d1 = Hi16(b45L, b67L), d2 = Lo16(b45H, b67H), d3 = Hi16(b45H, b67H);
+        Store(Lo32(c0, d0), ref destination, 0);
+        Store(Hi32(c0, d0), ref destination, 16);
+        Store(Lo32(c1, d1), ref destination, 32);
+        Store(Hi32(c1, d1), ref destination, 48);
+        Store(Lo32(c2, d2), ref destination, 64);
+        Store(Hi32(c2, d2), ref destination, 80);
+        Store(Lo32(c3, d3), ref destination, 96);
+        Store(Hi32(c3, d3), ref destination, 112);
     }
 
     private static int Unshuffle4(ReadOnlySpan<byte> source, Span<byte> destination, int count)

@@ -51,6 +51,23 @@ public sealed class ShuffleTests
         Assert.Equal(data, back);
     }
 
+    [Theory]
+    [InlineData(1, 8 * 300)]
+    [InlineData(2, 2 * 8 * 129)]
+    [InlineData(4, (4 * 8 * 40) + 2)]
+    [InlineData(8, 8 * 8 * 17)]
+    [InlineData(8, 8 * 8 * 128)]
+    [InlineData(3, 3 * 8 * 33)]
+    public void BitUnshuffle_VectorPath_EqualsTheCBloscScalarCode(int typeSize, int length)
+    {
+        byte[] data = Random(length);
+        byte[] vector = new byte[length];
+        byte[] scalar = new byte[length];
+        BitShuffle.Unshuffle(typeSize, data, vector, new byte[length]);
+        BitShuffle.UnshuffleScalar(typeSize, data, scalar, new byte[length]);
+        Assert.Equal(scalar, vector);
+    }
+
     [Fact]
     public void BitShuffle_EightBytes_PutsBitKOfElementIInBitIOfRowK()
     {
