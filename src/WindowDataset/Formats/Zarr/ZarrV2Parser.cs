@@ -128,18 +128,18 @@ internal static class ZarrV2Parser
         switch (id)
         {
             case "blosc":
-            {
-                string cname = ZarrJson.String(file, ZarrJson.Required(file, value, "cname", "compressor.cname"), "compressor.cname");
-                if (cname is not ("lz4" or "lz4hc" or "zstd" or "zlib" or "blosclz"))
                 {
-                    throw ZarrJson.Unsupported(file, "compressor.cname", $"\"{cname}\"", "blosc compressors lz4, lz4hc, zstd, zlib and blosclz are supported");
-                }
+                    string cname = ZarrJson.String(file, ZarrJson.Required(file, value, "cname", "compressor.cname"), "compressor.cname");
+                    if (cname is not ("lz4" or "lz4hc" or "zstd" or "zlib" or "blosclz"))
+                    {
+                        throw ZarrJson.Unsupported(file, "compressor.cname", $"\"{cname}\"", "blosc compressors lz4, lz4hc, zstd, zlib and blosclz are supported");
+                    }
 
-                long clevel = ZarrJson.TryGet(value, "clevel", out JsonElement c) ? ZarrJson.Integer(file, c, "compressor.clevel", 0, 9) : 5;
-                long shuffle = ZarrJson.TryGet(value, "shuffle", out JsonElement s) ? ZarrJson.Integer(file, s, "compressor.shuffle", -1, 2) : 1;
-                string shuffleName = shuffle switch { 0 => "noshuffle", 1 => "shuffle", 2 => "bitshuffle", _ => "autoshuffle" };
-                return new ZarrCodec(ZarrCodecKind.Blosc, $"blosc({cname},{clevel},{shuffleName})");
-            }
+                    long clevel = ZarrJson.TryGet(value, "clevel", out JsonElement c) ? ZarrJson.Integer(file, c, "compressor.clevel", 0, 9) : 5;
+                    long shuffle = ZarrJson.TryGet(value, "shuffle", out JsonElement s) ? ZarrJson.Integer(file, s, "compressor.shuffle", -1, 2) : 1;
+                    string shuffleName = shuffle switch { 0 => "noshuffle", 1 => "shuffle", 2 => "bitshuffle", _ => "autoshuffle" };
+                    return new ZarrCodec(ZarrCodecKind.Blosc, $"blosc({cname},{clevel},{shuffleName})");
+                }
 
             case "zstd":
                 return new ZarrCodec(ZarrCodecKind.Zstd, $"zstd({Level(file, value, "level")})");

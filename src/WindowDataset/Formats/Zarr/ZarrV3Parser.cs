@@ -258,45 +258,45 @@ internal static class ZarrV3Parser
         switch (name)
         {
             case "blosc":
-            {
-                string cname = ZarrJson.String(file, ZarrJson.Required(file, config, "cname", conf + ".cname"), conf + ".cname");
-                if (cname is not ("lz4" or "lz4hc" or "zstd" or "zlib" or "blosclz"))
                 {
-                    throw ZarrJson.Unsupported(file, conf + ".cname", $"\"{cname}\"", "blosc compressors lz4, lz4hc, zstd, zlib and blosclz are supported");
-                }
+                    string cname = ZarrJson.String(file, ZarrJson.Required(file, config, "cname", conf + ".cname"), conf + ".cname");
+                    if (cname is not ("lz4" or "lz4hc" or "zstd" or "zlib" or "blosclz"))
+                    {
+                        throw ZarrJson.Unsupported(file, conf + ".cname", $"\"{cname}\"", "blosc compressors lz4, lz4hc, zstd, zlib and blosclz are supported");
+                    }
 
-                long clevel = ZarrJson.Integer(file, ZarrJson.Required(file, config, "clevel", conf + ".clevel"), conf + ".clevel", 0, 9);
-                string shuffle = ZarrJson.String(file, ZarrJson.Required(file, config, "shuffle", conf + ".shuffle"), conf + ".shuffle");
-                if (shuffle is not ("noshuffle" or "shuffle" or "bitshuffle"))
-                {
-                    throw ZarrJson.Invalid(file, conf + ".shuffle", "\"noshuffle\", \"shuffle\" or \"bitshuffle\"", $"\"{shuffle}\"");
-                }
+                    long clevel = ZarrJson.Integer(file, ZarrJson.Required(file, config, "clevel", conf + ".clevel"), conf + ".clevel", 0, 9);
+                    string shuffle = ZarrJson.String(file, ZarrJson.Required(file, config, "shuffle", conf + ".shuffle"), conf + ".shuffle");
+                    if (shuffle is not ("noshuffle" or "shuffle" or "bitshuffle"))
+                    {
+                        throw ZarrJson.Invalid(file, conf + ".shuffle", "\"noshuffle\", \"shuffle\" or \"bitshuffle\"", $"\"{shuffle}\"");
+                    }
 
-                if (ZarrJson.TryGet(config, "typesize", out JsonElement typeSize))
-                {
-                    ZarrJson.Integer(file, typeSize, conf + ".typesize", 1, 255);
-                }
+                    if (ZarrJson.TryGet(config, "typesize", out JsonElement typeSize))
+                    {
+                        ZarrJson.Integer(file, typeSize, conf + ".typesize", 1, 255);
+                    }
 
-                if (ZarrJson.TryGet(config, "blocksize", out JsonElement blockSize))
-                {
-                    ZarrJson.Integer(file, blockSize, conf + ".blocksize", 0, int.MaxValue);
-                }
+                    if (ZarrJson.TryGet(config, "blocksize", out JsonElement blockSize))
+                    {
+                        ZarrJson.Integer(file, blockSize, conf + ".blocksize", 0, int.MaxValue);
+                    }
 
-                return new ZarrCodec(ZarrCodecKind.Blosc, $"blosc({cname},{clevel},{shuffle})");
-            }
+                    return new ZarrCodec(ZarrCodecKind.Blosc, $"blosc({cname},{clevel},{shuffle})");
+                }
 
             case "gzip":
                 return new ZarrCodec(ZarrCodecKind.Gzip, $"gzip({ZarrJson.Integer(file, ZarrJson.Required(file, config, "level", conf + ".level"), conf + ".level", 0, 9)})");
             case "zstd":
-            {
-                long level = ZarrJson.Integer(file, ZarrJson.Required(file, config, "level", conf + ".level"), conf + ".level", -131072, 22);
-                if (ZarrJson.TryGet(config, "checksum", out JsonElement checksum) && checksum.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                 {
-                    throw ZarrJson.Invalid(file, conf + ".checksum", "true or false", ZarrJson.Kind(checksum));
-                }
+                    long level = ZarrJson.Integer(file, ZarrJson.Required(file, config, "level", conf + ".level"), conf + ".level", -131072, 22);
+                    if (ZarrJson.TryGet(config, "checksum", out JsonElement checksum) && checksum.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    {
+                        throw ZarrJson.Invalid(file, conf + ".checksum", "true or false", ZarrJson.Kind(checksum));
+                    }
 
-                return new ZarrCodec(ZarrCodecKind.Zstd, $"zstd({level})");
-            }
+                    return new ZarrCodec(ZarrCodecKind.Zstd, $"zstd({level})");
+                }
 
             default:
                 return new ZarrCodec(ZarrCodecKind.Crc32C, "crc32c");
