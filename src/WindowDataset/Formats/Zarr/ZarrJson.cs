@@ -41,7 +41,7 @@ internal static class ZarrJson
         return Parse(file, bytes);
     }
 
-    /// <summary>Parses metadata bytes (also used by the fuzz target).</summary>
+    /// <summary>Parses metadata bytes: UTF-8 JSON whose root is an object.</summary>
     public static JsonDocument Parse(string file, ReadOnlyMemory<byte> bytes)
     {
         if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))

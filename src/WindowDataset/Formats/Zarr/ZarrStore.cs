@@ -139,15 +139,6 @@ internal static class ZarrStore
         return OpenArray(directory, name);
     }
 
-    /// <summary>Parses array metadata bytes as if read from <paramref name="file"/> (<c>.zarray</c> or <c>zarr.json</c>); for the fuzz target.</summary>
-    internal static ZarrArrayMetadata ParseMetadata(string file, ReadOnlyMemory<byte> bytes)
-    {
-        using JsonDocument document = ZarrJson.Parse(file, bytes);
-        return System.IO.Path.GetFileName(file) == ".zarray"
-            ? ZarrV2Parser.Parse(file, document.RootElement)
-            : ZarrV3Parser.Parse(file, document.RootElement);
-    }
-
     private static ArrayDescription OpenArray(string directory, string name)
     {
         string v2 = System.IO.Path.Combine(directory, ".zarray");
