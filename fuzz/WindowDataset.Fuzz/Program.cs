@@ -43,6 +43,7 @@ internal static class Program
         target = name switch
         {
             "npy" => new NpyTarget(),
+            "zarr" => new ZarrTarget(),
             "config" => new ConfigTarget(),
             _ => null,
         };
