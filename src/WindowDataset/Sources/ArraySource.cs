@@ -2,6 +2,7 @@ using System.IO.Enumeration;
 using Microsoft.Win32.SafeHandles;
 using WindowDataset.Formats;
 using WindowDataset.Formats.Hdf5;
+using WindowDataset.Formats.Zarr;
 
 namespace WindowDataset.Sources;
 
@@ -185,8 +186,7 @@ internal sealed class ArraySource : IDisposable
         return (array.Type, array.BigEndian, rowShape, rows);
     }
 
-    private static ArrayDescription OpenZarr(string path, string? array) =>
-        throw new NotSupportedException($"{path}: Zarr stores are not readable yet.");
+    private static ArrayDescription OpenZarr(string path, string? array) => ZarrStore.Open(path, array);
 
     /// <summary>A directory holding Zarr metadata (<c>.zarray</c>, <c>.zgroup</c> or <c>zarr.json</c>).</summary>
     internal static bool IsZarrDirectory(string path) =>

@@ -1,4 +1,5 @@
 using WindowDataset.Tests.Formats.Hdf5.Infrastructure;
+using WindowDataset.Tests.Formats.Zarr.Infrastructure;
 
 namespace WindowDataset.Tests.Formats;
 
@@ -18,6 +19,81 @@ public sealed class ChunkedSourceLoaderTests
         AssertSameWindows(
             new SourceOptions { Paths = [Hdf5Fixtures.Full(file)], Dataset = dataset },
             SourceOptions.FromPaths(expected));
+    }
+
+    public static TheoryData<string, string> ZarrArrays => ZarrFixtures.Readable();
+
+    [Theory]
+    [MemberData(nameof(ZarrArrays))]
+    public void ReadWindow_EveryStartOfAZarrArray_EqualsNumpysCopy(string version, string name)
+    {
+        System.Text.Json.JsonElement entry = ZarrFixtures.Entry(version, "readable", name);
+        string array = entry.GetProperty("array").GetString()!;
+        AssertSameWindows(
+            new SourceOptions { Paths = [ZarrFixtures.Full(entry.GetProperty("path").GetString()!)], Dataset = array.Length == 0 ? null : array },
+            SourceOptions.FromPaths(ZarrFixtures.Full(entry.GetProperty("expected").GetString()!)));
+    }
+
+    [Theory]
+    [InlineData("v2", "default")]
+    [InlineData("v3", "shard_end")]
+    public void Read_PipelinedEpochOverZarr_DeliversEveryWindowOfNumpysCopy(string version, string name)
+    {
+        System.Text.Json.JsonElement entry = ZarrFixtures.Entry(version, "readable", name);
+        var options = new WindowLoaderOptions
+        {
+            Source = SourceOptions.FromPaths(ZarrFixtures.Full(entry.GetProperty("path").GetString()!)),
+            Window = 4,
+            BatchSize = 3,
+            Workers = 3,
+            Seed = 5,
+            OutputType = ElementType.Float32,
+        };
+        var reference = options.Clone();
+        reference.Source = SourceOptions.FromPaths(ZarrFixtures.Full(entry.GetProperty("expected").GetString()!));
+        AssertSameEpoch(options, reference);
+    }
+
+    [Fact]
+    public void Read_ShuffleBlockOverChunkedHdf5_CoversTheEpochAndDecodesEachChunkAboutOnce()
+    {
+        var options = new WindowLoaderOptions
+        {
+            Source = new SourceOptions { Paths = [Hdf5Fixtures.Full("gzip_shuffle.h5")], Dataset = "/data" },
+            Window = 4,
+            BatchSize = 8,
+            Workers = 2,
+            ShuffleBlock = new ShuffleBlockOptions { Chunks = 2 },
+        };
+        using var loader = new WindowLoader(options);
+        var seen = new List<long>();
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
+        {
+            using (batch)
+            {
+                seen.AddRange(batch.Starts.ToArray());
+            }
+        }
+
+        Assert.Equal(loader.ValidStarts, seen.Count);
+        Assert.Equal(loader.ValidStarts, seen.Distinct().Count());
+        WindowLoaderOptions plainOptions = options.Clone();
+        plainOptions.ShuffleBlock = null;
+        using var plain = new WindowLoader(plainOptions);
+        Assert.NotEqual(seen.Take(16), plain.GetStarts(0, 0).Concat(plain.GetStarts(0, 1)).Take(16));
+
+        // Every window of a set of 2 chunk blocks starts inside those blocks: the first set's starts span at most 2 blocks.
+        long chunkRows = 64;
+        Assert.True(seen.Take(2 * (int)chunkRows).Select(s => s / chunkRows).Distinct().Count() <= 2);
+    }
+
+    [Fact]
+    public void ShuffleBlock_FlatSourceWithoutRows_IsRefusedWithTheReason()
+    {
+        string npy = Hdf5Fixtures.ExpectedPath("gzip_shuffle.h5", "/data")!;
+        var options = new WindowLoaderOptions { Source = SourceOptions.FromPaths(npy), Window = 4, ShuffleBlock = new ShuffleBlockOptions() };
+        var error = Assert.Throws<ArgumentException>(() => new WindowLoader(options));
+        Assert.Contains("shuffleBlock.rows: expected a block height for a source without chunks", error.Message);
     }
 
     [Theory]
