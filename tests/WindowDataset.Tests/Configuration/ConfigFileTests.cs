@@ -117,7 +117,7 @@ public sealed class ConfigFileTests : IDisposable
 
     [Theory]
     [InlineData("""{ "loader": { "source": { "paths": ["a.npy"] }, "batchSizee": 4 } }""", "$.loader.batchSizee", "unknown key 'batchSizee' (known keys: source, window, batchSize,")]
-    [InlineData("""{ "loader": { "source": { "paths": ["a.npy"], "foo": 1 } } }""", "$.loader.source.foo", "unknown key 'foo' (known keys: paths, glob, format, dtype, rowShape, rows, headerOffset).")]
+    [InlineData("""{ "loader": { "source": { "paths": ["a.npy"], "foo": 1 } } }""", "$.loader.source.foo", "unknown key 'foo' (known keys: paths, glob, format, dataset, dtype, rowShape, rows, headerOffset).")]
     [InlineData("""{ "loader": { "source": { "paths": ["a.npy"], "dType": "f8" } } }""", "$.loader.source.dType", "unknown key 'dType'")]
     [InlineData("""{ "loader": { "source": { "paths": ["a.npy"] }, "target": { "kind": "next", "bar": [] } } }""", "$.loader.target.bar", "unknown key 'bar'")]
     [InlineData("""{ "source": { "paths": ["a.npy"] }, "Window": 4 }""", "$.Window", "unknown key 'Window'")]
@@ -147,7 +147,7 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("\"target\": 3", "$.loader.target", "expected an object; found 3.")]
     [InlineData("\"source\": { \"paths\": \"a.npy\" }", "$.loader.source.paths", "expected an array (of a string); found \"a.npy\".")]
     [InlineData("\"source\": { \"paths\": [\"a.npy\"], \"rowShape\": [2, 1.5] }", "$.loader.source.rowShape[1]", "32-bit integer); found 1.5.")]
-    [InlineData("\"source\": { \"paths\": [\"a.npy\"], \"format\": \"hdf5\" }", "$.loader.source.format", "expected one of \"auto\", \"npy\", \"raw\"; found \"hdf5\".")]
+    [InlineData("\"source\": { \"paths\": [\"a.npy\"], \"format\": \"netcdf\" }", "$.loader.source.format", "expected one of \"auto\", \"npy\", \"raw\", \"hdf5\", \"zarr\"; found \"netcdf\".")]
     [InlineData("\"source\": [\"a.npy\"]", "$.loader.source", "expected an object; found an array of 1.")]
     public void LoadFile_WrongType_RefusedWithFileAndJsonPath(string member, string jsonPath, string problem) =>
         AssertRefused(
