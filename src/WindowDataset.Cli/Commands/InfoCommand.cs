@@ -66,7 +66,8 @@ internal sealed class InfoCommand : VerbCommand
         pairs.Add(("dtype", $"{ElementTypeInfo.Name(info.ElementType)} ({info.Descr})"));
         pairs.Add(("shape", Units.Shape(shape)));
         pairs.Add(("row bytes", info.RowBytes.ToString(CultureInfo.InvariantCulture)));
-        pairs.Add(("data offset", info.Shards[0].DataOffset.ToString(CultureInfo.InvariantCulture) + (info.Shards.Count > 1 ? " (first shard)" : string.Empty)));
+        pairs.Add(("format", info.Shards[0].Format + (info.Shards.Count > 1 ? " (first shard)" : string.Empty)));
+        pairs.Add(("data offset", (info.Shards[0].DataOffset < 0 ? "none (chunked: read through the chunk cache)" : info.Shards[0].DataOffset.ToString(CultureInfo.InvariantCulture)) + (info.Shards.Count > 1 ? " (first shard)" : string.Empty)));
         pairs.Add(("file size", $"{fileBytes.ToString(CultureInfo.InvariantCulture)} bytes ({Units.Bytes(fileBytes)})"));
         pairs.Add(($"window starts (W={window})", starts.ToString(CultureInfo.InvariantCulture)));
         pairs.Add(("shards", info.Shards.Count.ToString(CultureInfo.InvariantCulture)));
