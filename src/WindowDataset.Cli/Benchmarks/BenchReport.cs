@@ -80,7 +80,7 @@ internal sealed class BenchReport
         TextTables.Write(o, table);
         string best = m.Best is { } b ? string.Create(CultureInfo.InvariantCulture, $"; best baseline {b.Name}: loader x{m.WindowsPerSecond / b.WindowsPerSecond:F2}") : string.Empty;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  first batch {m.FirstBatchMs:F1} ms, data wait {m.DataWaitShare:P1}, peak RSS {Units.Bytes(m.PeakRss)}, peak private {Units.Bytes(m.PeakPrivate)} (+{Units.Bytes(m.PeakPrivate - m.PrivateBefore)} over the {Units.Bytes(m.PrivateBefore)} before; budget {budget}){best}"));
+            $"  first batch {m.FirstBatchMs:F1} ms, data wait {m.DataWaitShare:P1}{(m.ReadAmplification > 0 ? $", chunks decoded {m.ReadAmplification:F2} B per B delivered, cache hits {m.ChunkHitShare:P0}" : string.Empty)}, peak RSS {Units.Bytes(m.PeakRss)}, peak private {Units.Bytes(m.PeakPrivate)} (+{Units.Bytes(m.PeakPrivate - m.PrivateBefore)} over the {Units.Bytes(m.PrivateBefore)} before; budget {budget}){best}"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  page cache growth {Units.Bytes(m.PageCacheGrowth)} (mincore){(m.CachedDelta is { } d ? $", Cached {(d >= 0 ? "+" : string.Empty)}{Units.Bytes(d)} (/proc/meminfo)" : string.Empty)}{(m.ColdResident is { } r ? $", resident after eviction {r:P2}" : string.Empty)}"));
         if (_runs.Count > 1)
@@ -126,6 +126,8 @@ internal sealed class BenchReport
         w.WriteNumber("gb_per_second", f.GbPerSecond);
         w.WriteNumber("first_batch_ms", f.FirstBatchMs);
         w.WriteNumber("data_wait_share", f.DataWaitShare);
+        w.WriteNumber("read_amplification", f.ReadAmplification);
+        w.WriteNumber("chunk_hit_share", f.ChunkHitShare);
         w.WriteNumber("producer_wait_share", f.ProducerWaitShare);
         WriteRate(w, "pread", f.Pread, f.WindowsPerSecond);
         WriteRate(w, "pread_mt", f.PreadThreads, f.WindowsPerSecond);
@@ -206,6 +208,8 @@ internal sealed class BenchReport
             GbPerSecond = seconds > 0 ? r.LoaderBytes / seconds / 1e9 : 0,
             FirstBatchMs = r.FirstBatchMs,
             DataWaitShare = r.DataWaitShare,
+            ReadAmplification = r.ReadAmplification,
+            ChunkHitShare = r.ChunkHitShare,
             ProducerWaitShare = r.ProducerWaitShare,
             Pread = pread,
             PreadThreads = threads,
@@ -245,6 +249,8 @@ internal sealed class BenchReport
             GbPerSecond = Median(all.Select(f => f.GbPerSecond)),
             FirstBatchMs = Median(all.Select(f => f.FirstBatchMs)),
             DataWaitShare = Median(all.Select(f => f.DataWaitShare)),
+            ReadAmplification = Median(all.Select(f => f.ReadAmplification)),
+            ChunkHitShare = Median(all.Select(f => f.ChunkHitShare)),
             ProducerWaitShare = Median(all.Select(f => f.ProducerWaitShare)),
             Pread = pread,
             PreadThreads = threads,
@@ -278,6 +284,10 @@ internal sealed class BenchReport
         public double FirstBatchMs { get; init; }
 
         public double DataWaitShare { get; init; }
+
+        public double ReadAmplification { get; init; }
+
+        public double ChunkHitShare { get; init; }
 
         public double ProducerWaitShare { get; init; }
 

@@ -221,6 +221,9 @@ internal sealed class BenchRunner
                 Elapsed = total.Elapsed - warmUp.Elapsed,
                 ConsumerWait = total.ConsumerWait - warmUp.ConsumerWait,
                 ProducerWait = total.ProducerWait - warmUp.ProducerWait,
+                ChunkHits = total.ChunkHits - warmUp.ChunkHits,
+                ChunkMisses = total.ChunkMisses - warmUp.ChunkMisses,
+                ChunkBytesDecoded = total.ChunkBytesDecoded - warmUp.ChunkBytesDecoded,
             };
             peak = monitor.Stop();
         }
@@ -254,6 +257,8 @@ internal sealed class BenchRunner
             LoaderBytes = bytes,
             FirstBatchMs = firstBatchMs,
             DataWaitShare = stats.DataWaitShare,
+            ReadAmplification = stats.ReadAmplification,
+            ChunkHitShare = stats.ChunkHits + stats.ChunkMisses > 0 ? (double)stats.ChunkHits / (stats.ChunkHits + stats.ChunkMisses) : 0,
             ProducerWaitShare = stats.Elapsed > TimeSpan.Zero ? Math.Clamp(stats.ProducerWait / stats.Elapsed / Math.Max(1, c.Workers), 0, 1) : 0,
             Pread = pread,
             PreadThreads = preadThreads,

@@ -14,6 +14,12 @@ internal sealed record RunResult
 
     public required double DataWaitShare { get; init; }
 
+    /// <summary>Chunked sources: bytes of chunks decoded per byte delivered in the timed epoch (0 for flat sources).</summary>
+    public double ReadAmplification { get; init; }
+
+    /// <summary>Chunked sources: share of chunk requests the cache served.</summary>
+    public double ChunkHitShare { get; init; }
+
     public required double ProducerWaitShare { get; init; }
 
     public TimeSpan? Pread { get; init; }
