@@ -43,6 +43,7 @@ internal static class Program
         target = name switch
         {
             "npy" => new NpyTarget(),
+            "hdf5" => new Hdf5Target(),
             "config" => new ConfigTarget(),
             _ => null,
         };
