@@ -61,7 +61,10 @@ internal static class Hdf5Dataset
             CheckFilter(f, where);
         }
 
-        string codec = filters.Length == 0 ? "none" : string.Join('+', Array.ConvertAll(filters, f => f.Label));
+        // Named in decode order (the pipeline reversed), as the chunk seam documents: deflate(1)+shuffle.
+        string[] labels = Array.ConvertAll(filters, f => f.Label);
+        Array.Reverse(labels);
+        string codec = filters.Length == 0 ? "none" : string.Join('+', labels);
         switch (l.Class)
         {
             case Hdf5Layout.Contiguous:
