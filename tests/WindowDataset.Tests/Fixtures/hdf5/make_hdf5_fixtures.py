@@ -122,6 +122,7 @@ with h5py.File(path('latest.h5'), 'w', libver='latest') as f:
 # Groups.
 with h5py.File(path('nested.h5'), 'w') as f:
     f.create_group('grp').create_group('sub')['x'] = values((20, 2), 'f8')
+    f['grp/sub/up'] = f['grp']  # a hard-link cycle in the group graph
 with h5py.File(path('dense.h5'), 'w', libver='latest') as f:
     g = f.create_group('grp')
     for i in range(12):
@@ -159,6 +160,15 @@ with h5py.File(path('virtual.h5'), 'w', libver='latest') as f:
     layout = h5py.VirtualLayout(shape=(10, 2), dtype='f8')
     layout[:] = h5py.VirtualSource(f['src'])
     f.create_virtual_dataset('virtual', layout).attrs['refused'] = 'virtual'
+
+# A dense group whose link heap outgrows its root direct block (indirect blocks): 1500 soft links with long names
+# around two hard links.
+with h5py.File(path('dense_big.h5'), 'w', libver='latest') as f:
+    g = f.create_group('many')
+    g['target'] = values((6, 2), 'f8')
+    for i in range(1500):
+        g[f'soft_link_with_a_rather_long_name_to_fill_the_fractal_heap_{i:05}'] = h5py.SoftLink('/many/target')
+    g['zz_hard'] = g['target']
 
 for name in sorted(os.listdir(HERE)):
     if name.endswith('.npy'):

@@ -99,7 +99,7 @@ public sealed class Hdf5ReadTests
     }
 
     [Fact]
-    public void Datasets_Nested_FullPaths()
+    public void Datasets_NestedWithHardLinkCycle_FullPathsEachGroupOnce()
     {
         Assert.Equal(["/grp/sub/x"], Hdf5Fixtures.List(Hdf5Fixtures.Full("nested.h5")));
     }
@@ -117,6 +117,15 @@ public sealed class Hdf5ReadTests
         expected.Add("/small/y");
         expected.Add("/top");
         Assert.Equal(expected, names);
+    }
+
+    [Fact]
+    public void Datasets_DenseGroupWithIndirectHeap_FindsHardLinksAmongSoftOnes()
+    {
+        string path = Hdf5Fixtures.Full("dense_big.h5");
+        Assert.Equal(["/many/target", "/many/zz_hard"], Hdf5Fixtures.List(path));
+        var ex = Assert.Throws<NotSupportedException>(() => Hdf5Fixtures.ReadAll(path, "/many/soft_link_with_a_rather_long_name_to_fill_the_fractal_heap_01234"));
+        Assert.Contains("soft link", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
