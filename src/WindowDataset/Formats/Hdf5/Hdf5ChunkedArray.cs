@@ -179,6 +179,13 @@ internal sealed class Hdf5ChunkedArray : ChunkedArray
                     continue;
                 }
 
+                // The last stage unshuffles straight into the destination, saving a copy of the chunk.
+                if (_filters[i].Id == Hdf5Filter.Shuffle && length == ChunkBytes && (mask & ((1u << i) - 1)) == (1u << i) - 1)
+                {
+                    Unshuffle(a.AsSpan(0, length), destination, ShuffleSize(_filters[i]));
+                    return true;
+                }
+
                 length = Apply(_filters[i], a, length, b, chunk);
                 (a, b) = (b, a);
             }
@@ -260,7 +267,7 @@ internal sealed class Hdf5ChunkedArray : ChunkedArray
 
             case Hdf5Filter.Shuffle:
                 {
-                    int size = filter.ClientData.Length > 0 ? (int)filter.ClientData[0] : ElementTypeInfo.SizeOf(ElementType);
+                    int size = ShuffleSize(filter);
                     if (length > limit)
                     {
                         throw new InvalidDataException($"{Describe(chunk)}: shuffle: expected at most {limit} bytes; found {length}.");
@@ -299,6 +306,8 @@ internal sealed class Hdf5ChunkedArray : ChunkedArray
                 throw new InvalidOperationException($"{Describe(chunk)}: filter {filter.Id} was accepted but has no decoder.");
         }
     }
+
+    private int ShuffleSize(Hdf5Filter filter) => filter.ClientData.Length > 0 && filter.ClientData[0] is > 0 and < 256 ? (int)filter.ClientData[0] : ElementTypeInfo.SizeOf(ElementType);
 
     private int Inflate(byte[] input, int length, byte[] output, int limit, ReadOnlySpan<long> chunk)
     {
