@@ -78,6 +78,8 @@ with h5py.File(path('types.h5'), 'w') as f:
     f['vector'] = values((33,), 'f8')
     f.create_dataset('never', shape=(30, 2), dtype='i4', fillvalue=7)  # contiguous, never written
     compact(f, 'compact', values((25, 3), 'i2'))
+    for i in range(12):  # attributes added after creation: the header continues in another block
+        f['i8'].attrs[f'a{i}'] = np.arange(100)
 
 # Chunked, v1 B-tree (h5py's default), one file per mutation target and one with many.
 with h5py.File(path('gzip_shuffle.h5'), 'w') as f:
@@ -118,6 +120,8 @@ with h5py.File(path('latest.h5'), 'w', libver='latest') as f:
     f.create_dataset('btree2', data=values((400, 4), 'i1'), chunks=(2, 4), maxshape=(None, None))
     f.create_dataset('btree2_gzip', data=values((300, 6), 'f8'), chunks=(4, 3), maxshape=(None, None), compression='gzip', shuffle=True, fletcher32=True)
     compact(f, 'compact', values((10, 2), 'f8'))
+    for i in range(6):  # below the dense-attribute threshold: continuation blocks (OCHK)
+        f['contig'].attrs[f'a{i}'] = np.arange(200)
 
 # Groups.
 with h5py.File(path('nested.h5'), 'w') as f:
