@@ -123,6 +123,11 @@ with h5py.File(path('latest.h5'), 'w', libver='latest') as f:
     for i in range(6):  # below the dense-attribute threshold: continuation blocks (OCHK)
         f['contig'].attrs[f'a{i}'] = np.arange(200)
 
+# libver='v108' (HDF5 1.8 format): superblock 2, object header 2, layout 3.
+with h5py.File(path('v108.h5'), 'w', libver=('v108', 'v108')) as f:
+    f.create_group('g')['chunked'] = values((70, 3), 'u2')
+    f.create_dataset('g/gzip', data=values((90, 2), 'f4'), chunks=(20, 2), compression='gzip', maxshape=(None, 2))
+
 # Groups.
 with h5py.File(path('nested.h5'), 'w') as f:
     f.create_group('grp').create_group('sub')['x'] = values((20, 2), 'f8')

@@ -72,6 +72,17 @@ public sealed class Hdf5ReadTests
         Assert.True(d.DataOffset + (300 * 5 * 8) <= new FileInfo(path).Length);
     }
 
+    [Theory]
+    [InlineData("contig_f8.h5", 0)]
+    [InlineData("v108.h5", 2)]
+    [InlineData("latest.h5", 3)]
+    public void Open_LibraryVersions_ReadsSuperblockVersion(string file, int version)
+    {
+        string path = Hdf5Fixtures.Full(file);
+        using SafeFileHandle handle = File.OpenHandle(path);
+        Assert.Equal(version, Hdf5File.Open(path, handle, RandomAccess.GetLength(handle)).SuperblockVersion);
+    }
+
     [Fact]
     public void Describe_UserBlock_FindsSuperblockAt1024()
     {
