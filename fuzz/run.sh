@@ -2,13 +2,15 @@
 # Fuzzes one target of WindowDataset with SharpFuzz + AFL++ for a given time, then prints the figures and replays
 # every crash and hang found.
 #   fuzz/run.sh npy 600        # the .npy header parser (ArraySource.Open / NpyHeader.Read), 10 minutes
+#   fuzz/run.sh hdf5 600       # the HDF5 superblock / object header / B-tree parser (Hdf5File.Open + Describe)
+#   fuzz/run.sh zarr 600       # Zarr metadata (.zarray / zarr.json) and chunk 0's codec chain
 #   fuzz/run.sh config 600     # the JSON config binder (WindowLoaderOptions.LoadFile), 10 minutes
 # Environment: FUZZ_WORK (default /tmp/windowdataset-fuzz): build output and findings; FUZZ_TIMEOUT_MS (5000).
 set -euo pipefail
 
-target="${1:?usage: fuzz/run.sh npy|config [seconds]}"
+target="${1:?usage: fuzz/run.sh npy|hdf5|zarr|config [seconds]}"
 seconds="${2:-600}"
-case "$target" in npy|config) ;; *) echo "unknown target '$target' (npy or config)" >&2; exit 2 ;; esac
+case "$target" in npy|hdf5|zarr|config) ;; *) echo "unknown target '$target' (npy, hdf5, zarr or config)" >&2; exit 2 ;; esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="${FUZZ_WORK:-/tmp/windowdataset-fuzz}"
@@ -37,6 +39,7 @@ sharpfuzz "$bin/WindowDataset.dll"
 
 dict="$here/dict/npy.dict"
 [ "$target" = config ] && dict="$here/dict/config.json.dict"
+dictopt=(); [ "$target" = npy ] || [ "$target" = config ] && dictopt=(-x "$dict")
 
 rm -rf "$findings"
 # Scratch folder for the harness's input files (tmpfs when there is one), removed when the script ends.
@@ -50,7 +53,7 @@ export AFL_NO_AFFINITY=1               # shared machines: don't pin a core
 export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_NO_UI=1
 export AFL_FORKSRV_INIT_TMOUT=60000    # the runtime starts slowly
-afl-fuzz -i "$here/corpus/$target" -o "$findings" -x "$dict" -t "${FUZZ_TIMEOUT_MS:-5000}" -m none -V "$seconds" \
+afl-fuzz -i "$here/corpus/$target" -o "$findings" "${dictopt[@]}" -t "${FUZZ_TIMEOUT_MS:-5000}" -m none -V "$seconds" \
   -- dotnet "$bin/WindowDataset.Fuzz.dll" "$target" > "$work/afl-$target.log" 2>&1 || {
   echo "afl-fuzz failed; last lines of $work/afl-$target.log:" >&2; tail -30 "$work/afl-$target.log" >&2; exit 1; }
 

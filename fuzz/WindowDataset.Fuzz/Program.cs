@@ -4,8 +4,8 @@ using SharpFuzz;
 namespace WindowDataset.Fuzz;
 
 /// <summary>
-/// Fuzzing entry point. <c>dotnet WindowDataset.Fuzz.dll npy|config</c> runs under afl-fuzz (SharpFuzz persistent
-/// mode); <c>dotnet WindowDataset.Fuzz.dll npy|config --replay FILE_OR_DIR...</c> runs inputs once each, in-process,
+/// Fuzzing entry point. <c>dotnet WindowDataset.Fuzz.dll npy|hdf5|zarr|config</c> runs under afl-fuzz (SharpFuzz persistent
+/// mode); <c>dotnet WindowDataset.Fuzz.dll npy|hdf5|zarr|config --replay FILE_OR_DIR...</c> runs inputs once each, in-process,
 /// and prints what each one did (for triage and regression checks; exit code 1 when any input crashed).
 /// </summary>
 internal static class Program
@@ -14,7 +14,7 @@ internal static class Program
     {
         if (args.Length == 0 || !TryCreate(args[0], out FuzzTarget? target))
         {
-            Console.Error.WriteLine("usage: WindowDataset.Fuzz npy|config [--replay FILE_OR_DIR...]");
+            Console.Error.WriteLine("usage: WindowDataset.Fuzz npy|hdf5|zarr|config [--replay FILE_OR_DIR...]");
             return 2;
         }
 
@@ -43,6 +43,7 @@ internal static class Program
         target = name switch
         {
             "npy" => new NpyTarget(),
+            "hdf5" => new Hdf5Target(),
             "zarr" => new ZarrTarget(),
             "config" => new ConfigTarget(),
             _ => null,

@@ -61,7 +61,10 @@ internal static class Hdf5Dataset
             CheckFilter(f, where);
         }
 
-        string codec = filters.Length == 0 ? "none" : string.Join('+', Array.ConvertAll(filters, f => f.Label));
+        // Named in decode order (the pipeline reversed), as the chunk seam documents: deflate(1)+shuffle.
+        string[] labels = Array.ConvertAll(filters, f => f.Label);
+        Array.Reverse(labels);
+        string codec = filters.Length == 0 ? "none" : string.Join('+', labels);
         switch (l.Class)
         {
             case Hdf5Layout.Contiguous:
@@ -73,7 +76,7 @@ internal static class Hdf5Dataset
 
                     if (l.Address < 0)
                     {
-                        int[] chunk = UnwrittenChunk(shape, size);
+                        int[] chunk = UnwrittenChunk(shape, size, where);
                         return new ArrayDescription(elementType, bigEndian, shape, "hdf5 contiguous (never written: fill value)", -1,
                             Hdf5ChunkedArray.Unwritten(io.Path, name, elementType, bigEndian, shape, chunk, fillValue, "none"));
                     }
@@ -98,14 +101,13 @@ internal static class Hdf5Dataset
                         throw Hdf5Error.Invalid(where, "compact data", $"{totalBytes} bytes ({Join(shape)} x {size})", $"{l.CompactData.Length} bytes");
                     }
 
-                    long chunkBytes = size;
-                    foreach (long d in shape)
+                    if (totalBytes == 0)
                     {
-                        chunkBytes *= Math.Max(1, d);
+                        return new ArrayDescription(elementType, bigEndian, shape, "hdf5 compact", -1,
+                            Hdf5ChunkedArray.Unwritten(io.Path, name, elementType, bigEndian, shape, UnwrittenChunk(shape, size, where), fillValue, "none"));
                     }
 
-                    byte[] data = new byte[chunkBytes];
-                    l.CompactData.AsSpan(0, (int)Math.Min(l.CompactData.Length, chunkBytes)).CopyTo(data);
+                    byte[] data = l.CompactData.AsSpan(0, (int)totalBytes).ToArray();
                     return new ArrayDescription(elementType, bigEndian, shape, "hdf5 compact", -1,
                         Hdf5ChunkedArray.InMemory(io.Path, name, elementType, bigEndian, shape, data, "none"));
                 }
@@ -485,18 +487,23 @@ internal static class Hdf5Dataset
         return value.Length == size ? value : throw Hdf5Error.Invalid(where, "fill value", $"{size} bytes (one element)", $"{value.Length} bytes");
     }
 
-    private static int[] UnwrittenChunk(long[] shape, int size)
+    private static int[] UnwrittenChunk(long[] shape, int size, string where)
     {
-        // Never-written contiguous data has no chunks; a grid of ~1 MiB row blocks keeps the fill cheap to serve.
+        // Storage that was never written has no chunks; a grid of ~1 MiB row blocks keeps the fill cheap to serve.
         long rowBytes = size;
         var chunk = new int[shape.Length];
         for (int i = shape.Length - 1; i >= 1; i--)
         {
             chunk[i] = (int)Math.Clamp(shape[i], 1, int.MaxValue);
-            rowBytes = rowBytes <= Sources.ChunkedArray.MaxChunkBytes / chunk[i] ? rowBytes * chunk[i] : Sources.ChunkedArray.MaxChunkBytes;
+            rowBytes = rowBytes <= Sources.ChunkedArray.MaxChunkBytes / chunk[i] ? rowBytes * chunk[i] : Sources.ChunkedArray.MaxChunkBytes + 1;
         }
 
-        chunk[0] = (int)Math.Clamp((1L << 20) / Math.Max(1, rowBytes), 1, Math.Max(1, shape[0]));
+        if (rowBytes > Sources.ChunkedArray.MaxChunkBytes)
+        {
+            throw Hdf5Error.NotSupported(where, "row size", $"rows of ({Join(shape[1..])}) elements exceed {Sources.ChunkedArray.MaxChunkBytes} bytes");
+        }
+
+        chunk[0] = (int)Math.Clamp((1L << 20) / rowBytes, 1, Math.Clamp(shape[0], 1, int.MaxValue));
         return chunk;
     }
 

@@ -131,7 +131,7 @@ internal sealed class Hdf5File
             }
         }
 
-        return Hdf5Dataset.Describe(_io, chosen, _datasets[chosen]);
+        return Hdf5Dataset.Describe(_io.Fork(), chosen, _datasets[chosen]);
     }
 
     /// <summary>The object header address of a listed dataset (tests, diagnostics).</summary>

@@ -12,7 +12,7 @@ internal sealed class Hdf5Io
     /// <summary>Largest single metadata structure read (object header chunk, heap, index block).</summary>
     public const int MaxStructureBytes = 1 << 26;
 
-    /// <summary>Structures one file may make us read during its whole life, a bound on parse time.</summary>
+    /// <summary>Structures one operation (an open, a describe) may make us read, a bound on parse time.</summary>
     public const int MaxReads = 4_000_000;
 
     private int _reads;
@@ -28,6 +28,9 @@ internal sealed class Hdf5Io
     }
 
     public string Path { get; }
+
+    /// <summary>The same file with a fresh read budget, for one more operation.</summary>
+    public Hdf5Io Fork() => new(Path, Handle, Length, BaseAddress, OffsetSize, LengthSize);
 
     public SafeFileHandle Handle { get; }
 

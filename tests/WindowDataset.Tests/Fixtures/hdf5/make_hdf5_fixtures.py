@@ -78,6 +78,8 @@ with h5py.File(path('types.h5'), 'w') as f:
     f['vector'] = values((33,), 'f8')
     f.create_dataset('never', shape=(30, 2), dtype='i4', fillvalue=7)  # contiguous, never written
     compact(f, 'compact', values((25, 3), 'i2'))
+    for i in range(12):  # attributes added after creation: the header continues in another block
+        f['i8'].attrs[f'a{i}'] = np.arange(100)
 
 # Chunked, v1 B-tree (h5py's default), one file per mutation target and one with many.
 with h5py.File(path('gzip_shuffle.h5'), 'w') as f:
@@ -118,10 +120,18 @@ with h5py.File(path('latest.h5'), 'w', libver='latest') as f:
     f.create_dataset('btree2', data=values((400, 4), 'i1'), chunks=(2, 4), maxshape=(None, None))
     f.create_dataset('btree2_gzip', data=values((300, 6), 'f8'), chunks=(4, 3), maxshape=(None, None), compression='gzip', shuffle=True, fletcher32=True)
     compact(f, 'compact', values((10, 2), 'f8'))
+    for i in range(6):  # below the dense-attribute threshold: continuation blocks (OCHK)
+        f['contig'].attrs[f'a{i}'] = np.arange(200)
+
+# libver='v108' (HDF5 1.8 format): superblock 2, object header 2, layout 3.
+with h5py.File(path('v108.h5'), 'w', libver=('v108', 'v108')) as f:
+    f.create_group('g')['chunked'] = values((70, 3), 'u2')
+    f.create_dataset('g/gzip', data=values((90, 2), 'f4'), chunks=(20, 2), compression='gzip', maxshape=(None, 2))
 
 # Groups.
 with h5py.File(path('nested.h5'), 'w') as f:
     f.create_group('grp').create_group('sub')['x'] = values((20, 2), 'f8')
+    f['grp/sub/up'] = f['grp']  # a hard-link cycle in the group graph
 with h5py.File(path('dense.h5'), 'w', libver='latest') as f:
     g = f.create_group('grp')
     for i in range(12):
@@ -159,6 +169,15 @@ with h5py.File(path('virtual.h5'), 'w', libver='latest') as f:
     layout = h5py.VirtualLayout(shape=(10, 2), dtype='f8')
     layout[:] = h5py.VirtualSource(f['src'])
     f.create_virtual_dataset('virtual', layout).attrs['refused'] = 'virtual'
+
+# A dense group whose link heap outgrows its root direct block (indirect blocks): 1500 soft links with long names
+# around two hard links.
+with h5py.File(path('dense_big.h5'), 'w', libver='latest') as f:
+    g = f.create_group('many')
+    g['target'] = values((6, 2), 'f8')
+    for i in range(1500):
+        g[f'soft_link_with_a_rather_long_name_to_fill_the_fractal_heap_{i:05}'] = h5py.SoftLink('/many/target')
+    g['zz_hard'] = g['target']
 
 for name in sorted(os.listdir(HERE)):
     if name.endswith('.npy'):

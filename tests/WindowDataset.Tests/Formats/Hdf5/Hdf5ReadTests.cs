@@ -41,8 +41,9 @@ public sealed class Hdf5ReadTests
     [InlineData("types.h5", "/never", "hdf5 contiguous (never written: fill value)")]
     [InlineData("types.h5", "/compact", "hdf5 compact")]
     [InlineData("latest.h5", "/compact", "hdf5 compact")]
-    [InlineData("gzip_shuffle.h5", "/data", "hdf5 chunked (64, 6) shuffle+deflate(1), v1 B-tree")]
-    [InlineData("chunked.h5", "/shuffle_fletcher", "v1 B-tree")]
+    [InlineData("gzip_shuffle.h5", "/data", "hdf5 chunked (64, 6) deflate(1)+shuffle, v1 B-tree")]
+    [InlineData("chunked.h5", "/shuffle_fletcher", "fletcher32+shuffle, v1 B-tree")]
+    [InlineData("latest.h5", "/btree2_gzip", "(4, 3) fletcher32+deflate(4)+shuffle, v2 B-tree")]
     [InlineData("chunked.h5", "/lzf", "lzf, v1 B-tree")]
     [InlineData("latest.h5", "/single", "none, single chunk")]
     [InlineData("latest.h5", "/single_gzip", "single chunk")]
@@ -69,6 +70,17 @@ public sealed class Hdf5ReadTests
         Assert.Null(d.Chunks);
         Assert.True(d.DataOffset > 0);
         Assert.True(d.DataOffset + (300 * 5 * 8) <= new FileInfo(path).Length);
+    }
+
+    [Theory]
+    [InlineData("contig_f8.h5", 0)]
+    [InlineData("v108.h5", 2)]
+    [InlineData("latest.h5", 3)]
+    public void Open_LibraryVersions_ReadsSuperblockVersion(string file, int version)
+    {
+        string path = Hdf5Fixtures.Full(file);
+        using SafeFileHandle handle = File.OpenHandle(path);
+        Assert.Equal(version, Hdf5File.Open(path, handle, RandomAccess.GetLength(handle)).SuperblockVersion);
     }
 
     [Fact]
@@ -98,7 +110,7 @@ public sealed class Hdf5ReadTests
     }
 
     [Fact]
-    public void Datasets_Nested_FullPaths()
+    public void Datasets_NestedWithHardLinkCycle_FullPathsEachGroupOnce()
     {
         Assert.Equal(["/grp/sub/x"], Hdf5Fixtures.List(Hdf5Fixtures.Full("nested.h5")));
     }
@@ -116,6 +128,15 @@ public sealed class Hdf5ReadTests
         expected.Add("/small/y");
         expected.Add("/top");
         Assert.Equal(expected, names);
+    }
+
+    [Fact]
+    public void Datasets_DenseGroupWithIndirectHeap_FindsHardLinksAmongSoftOnes()
+    {
+        string path = Hdf5Fixtures.Full("dense_big.h5");
+        Assert.Equal(["/many/target", "/many/zz_hard"], Hdf5Fixtures.List(path));
+        var ex = Assert.Throws<NotSupportedException>(() => Hdf5Fixtures.ReadAll(path, "/many/soft_link_with_a_rather_long_name_to_fill_the_fractal_heap_01234"));
+        Assert.Contains("soft link", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
