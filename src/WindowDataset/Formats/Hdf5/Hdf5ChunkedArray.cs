@@ -247,7 +247,7 @@ internal sealed class Hdf5ChunkedArray : ChunkedArray
         int done = 0;
         while (done < destination.Length)
         {
-            int got = RandomAccess.Read(io.Handle, destination[done..], position + done);
+            int got = io.Bytes.ReadAtMost(position + done, destination[done..]);
             if (got <= 0)
             {
                 throw new InvalidDataException($"{Describe(chunk)}: expected {destination.Length} stored bytes at position {position}; found {done} (the file shrank?).");

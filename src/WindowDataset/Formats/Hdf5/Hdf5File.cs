@@ -1,13 +1,14 @@
 using Microsoft.Win32.SafeHandles;
+using WindowDataset.Sources;
 
 namespace WindowDataset.Formats.Hdf5;
 
 /// <summary>
-/// A managed, bounded reader of HDF5 files holding numeric datasets. <see cref="Open"/> finds the superblock (at 0,
+/// A managed, bounded reader of HDF5 files holding numeric datasets. <c>Open</c> finds the superblock (at 0,
 /// 512, 1024, ... after a user block), walks the groups and lists the datasets; <see cref="Describe"/> parses one
 /// dataset's header into an <see cref="ArrayDescription"/> (a contiguous byte offset, or a chunk grid). Every
 /// size and address is checked against the file length before anything is allocated; loops and recursion are
-/// bounded. Does not own the handle. Thread-safe after <see cref="Open"/>.
+/// bounded. Does not own the handle. Thread-safe after <c>Open</c>.
 /// </summary>
 internal sealed class Hdf5File
 {
@@ -37,6 +38,13 @@ internal sealed class Hdf5File
 
     /// <summary>Parses the superblock and walks the groups of an open file of <paramref name="length"/> bytes.</summary>
     public static Hdf5File Open(string path, SafeFileHandle handle, long length)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return Open(path, new LocalFileBytes(path, handle, length), length);
+    }
+
+    /// <summary>Parses the superblock and walks the groups of a local file or remote object of <paramref name="length"/> bytes.</summary>
+    public static Hdf5File Open(string path, ByteSource handle, long length)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(handle);
@@ -150,12 +158,12 @@ internal sealed class Hdf5File
         }
     }
 
-    private static long FindSuperblock(string path, SafeFileHandle handle, long length)
+    private static long FindSuperblock(string path, ByteSource handle, long length)
     {
         Span<byte> probe = stackalloc byte[8];
         for (long at = 0; at + 8 <= length; at = at == 0 ? 512 : at * 2)
         {
-            if (RandomAccess.Read(handle, probe, at) == 8 && probe.SequenceEqual(Signature))
+            if (handle.ReadAtMost(at, probe) == 8 && probe.SequenceEqual(Signature))
             {
                 return at;
             }

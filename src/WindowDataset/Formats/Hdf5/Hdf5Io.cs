@@ -1,4 +1,4 @@
-using Microsoft.Win32.SafeHandles;
+using WindowDataset.Sources;
 
 namespace WindowDataset.Formats.Hdf5;
 
@@ -17,10 +17,10 @@ internal sealed class Hdf5Io
 
     private int _reads;
 
-    public Hdf5Io(string path, SafeFileHandle handle, long length, long baseAddress, int offsetSize, int lengthSize)
+    public Hdf5Io(string path, ByteSource bytes, long length, long baseAddress, int offsetSize, int lengthSize)
     {
         Path = path;
-        Handle = handle;
+        Bytes = bytes;
         Length = length;
         BaseAddress = baseAddress;
         OffsetSize = offsetSize;
@@ -30,9 +30,10 @@ internal sealed class Hdf5Io
     public string Path { get; }
 
     /// <summary>The same file with a fresh read budget, for one more operation.</summary>
-    public Hdf5Io Fork() => new(Path, Handle, Length, BaseAddress, OffsetSize, LengthSize);
+    public Hdf5Io Fork() => new(Path, Bytes, Length, BaseAddress, OffsetSize, LengthSize);
 
-    public SafeFileHandle Handle { get; }
+    /// <summary>The file's bytes: a local file, or a remote object.</summary>
+    public ByteSource Bytes { get; }
 
     public long Length { get; }
 
@@ -93,7 +94,7 @@ internal sealed class Hdf5Io
         int done = 0;
         while (done < buffer.Length)
         {
-            int got = RandomAccess.Read(Handle, buffer[done..], position + done);
+            int got = Bytes.ReadAtMost(position + done, buffer[done..]);
             if (got <= 0)
             {
                 throw Hdf5Error.Invalid(Path, what, $"{buffer.Length} bytes at position {position}", $"{done} (the file shrank while reading?)");
