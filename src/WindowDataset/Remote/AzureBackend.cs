@@ -139,7 +139,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
             return new RemoteChangedException("?");
         }
 
-        string text = RemoteUrl.Redact(string.Create(CultureInfo.InvariantCulture, $"Azure {e.Status} {e.ErrorCode}"));
+        string text = RemoteUrl.Redact(string.Create(CultureInfo.InvariantCulture, $"Azure {e.Status} {e.ErrorCode ?? "(no error code)"}"));
         return IsTransientStatus(e.Status) ? new RemoteTransientException(text) : new RemotePermanentException(text);
     }
 }

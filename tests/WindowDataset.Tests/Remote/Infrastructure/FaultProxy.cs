@@ -66,7 +66,7 @@ public sealed class FaultProxy : IDisposable
     {
         int number = Interlocked.Increment(ref _requests);
         HttpRequest incoming = context.Request;
-        FaultKind fault = Policy(new FaultRequest(number, incoming.Method, incoming.Path + incoming.QueryString, incoming.Headers.Range.ToString()));
+        FaultKind fault = Policy(new FaultRequest(number, incoming.Method, incoming.Path + incoming.QueryString, incoming.Headers.Range.Count > 0 ? incoming.Headers.Range.ToString() : incoming.Headers["x-ms-range"].ToString()));
         if (fault != FaultKind.None)
         {
             Interlocked.Increment(ref _injected);

@@ -11,7 +11,7 @@ public sealed class NodeServer : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private NodeServer(string name, string script, IEnumerable<string> args, int port)
+    private NodeServer(string name, string script, IEnumerable<string> args, int port, string? workingDirectory)
     {
         Name = name;
         Port = port;
@@ -20,6 +20,7 @@ public sealed class NodeServer : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
         start.ArgumentList.Add(script);
         foreach (string arg in args)
@@ -39,17 +40,19 @@ public sealed class NodeServer : IDisposable
     public int Port { get; }
 
     /// <summary>Starts the server and waits until it accepts connections; throws (failing the tests) when it does not.</summary>
-    public static NodeServer Start(string name, string script, IEnumerable<string> args, int port)
+    public static NodeServer Start(string name, string script, IEnumerable<string> args, int port, string? workingDirectory = null)
     {
-        var server = new NodeServer(name, script, args, port);
+        var server = new NodeServer(name, script, args, port, workingDirectory);
         DateTime deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             if (server._process.HasExited)
             {
+                server._process.WaitForExit();
+                int code = server._process.ExitCode;
                 string output = server.Output();
                 server.Dispose();
-                throw new InvalidOperationException($"{name}: expected a server on 127.0.0.1:{port}; found the process exited with code {server._process.ExitCode}: {output}");
+                throw new InvalidOperationException($"{name}: expected a server on 127.0.0.1:{port}; found the process exited with code {code}: {output}");
             }
 
             try
