@@ -108,6 +108,9 @@ internal sealed class BlockCache(long capacity, int blockSize)
         }
 
         entry.Ready.TrySetException(error);
+
+        // A failed read-ahead nobody reads must not surface as an unobserved task exception.
+        _ = entry.Ready.Task.Exception;
     }
 
     public void Release(BlockEntry entry)

@@ -158,7 +158,7 @@ internal sealed class RemoteEngine : IDisposable
         _ram.Acquire(remote.Id, remote.Length, first, entries, count, created);
         try
         {
-            StartFetches(remote, created, readAhead: false);
+            StartFetches(remote, created);
             int written = 0;
             for (int i = 0; i < count; i++)
             {
@@ -198,7 +198,7 @@ internal sealed class RemoteEngine : IDisposable
         if (created.Count > 0)
         {
             // The disk cache is read on the pool, so that a hint never blocks its caller.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.StartFetches(state.Remote, state.Created, readAhead: true), (Engine: this, Remote: remote, Created: created), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.StartFetches(state.Remote, state.Created), (Engine: this, Remote: remote, Created: created), preferLocal: false);
         }
     }
 
@@ -219,12 +219,12 @@ internal sealed class RemoteEngine : IDisposable
             _azure?.Dispose();
         }
 
+        // _disposing is cancelled, not disposed: fetches still in flight read its token as they unwind.
         _ram.Clear();
-        _disposing.Dispose();
     }
 
     /// <summary>Groups the created (pending) entries into runs of consecutive blocks and fetches each run.</summary>
-    private void StartFetches(RemoteObject remote, List<BlockEntry> created, bool readAhead)
+    private void StartFetches(RemoteObject remote, List<BlockEntry> created)
     {
         int start = 0;
         for (int i = 1; i <= created.Count; i++)
@@ -236,8 +236,6 @@ internal sealed class RemoteEngine : IDisposable
                 start = i;
             }
         }
-
-        _ = readAhead;
     }
 
     /// <summary>Fills the pending entries of a run from the disk cache, else the network; never throws (errors go to the entries' readers).</summary>
