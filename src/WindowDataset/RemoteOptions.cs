@@ -11,8 +11,11 @@ namespace WindowDataset;
 /// </summary>
 public sealed class RemoteOptions
 {
-    /// <summary>Ranged requests in flight at once in this process (read-ahead and demand reads together). Default 16.</summary>
-    public int Concurrency { get; set; } = 16;
+    /// <summary>
+    /// Ranged requests in flight at once in this process (read-ahead and demand reads together). Default 32
+    /// (measured on localhost: 32 beat 16 against s3rver, by 20-60%, and matched it against Kestrel).
+    /// </summary>
+    public int Concurrency { get; set; } = 32;
 
     /// <summary>
     /// The unit of ranged requests and of both caches, in bytes: a read fetches the blocks it touches, consecutive

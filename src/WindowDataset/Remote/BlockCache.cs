@@ -181,19 +181,26 @@ internal sealed class BlockCache(long capacity, int blockSize)
         return entry;
     }
 
-    /// <summary>Evicts the least recently used block that no one holds and returns its buffer (still counted in <see cref="Bytes"/>).</summary>
+    /// <summary>
+    /// Evicts the least recently used block that no one holds and returns its buffer (still counted in
+    /// <see cref="Bytes"/>). Blocks read ahead and not read yet go last, and never for more read-ahead: evicting
+    /// them would only fetch them again.
+    /// </summary>
     private byte[]? EvictOne(bool forReadAhead)
     {
-        for (LinkedListNode<BlockEntry>? node = _lru.Last; node is not null; node = node.Previous)
+        for (int pass = 0; pass < (forReadAhead ? 1 : 2); pass++)
         {
-            BlockEntry victim = node.Value;
-            if (victim.Pins > 0 || victim.Pending || (forReadAhead && victim.Unread))
+            for (LinkedListNode<BlockEntry>? node = _lru.Last; node is not null; node = node.Previous)
             {
-                continue;
-            }
+                BlockEntry victim = node.Value;
+                if (victim.Pins > 0 || victim.Pending || (victim.Unread && pass == 0))
+                {
+                    continue;
+                }
 
-            Unlink(victim);
-            return victim.Data;
+                Unlink(victim);
+                return victim.Data;
+            }
         }
 
         return null;
