@@ -99,4 +99,18 @@ public sealed class RemoteCacheTests(RangeServer server) : IClassFixture<RangeSe
         Assert.Equal(requests, engine.Statistics.Requests);
         Assert.Equal(1, requests);
     }
+
+    [Fact]
+    public void RamCache_ReadLargerThanCache_ExactThenTrimmed()
+    {
+        string url = server.Put("large-read.npy", RemoteChecks.Npy);
+        RemoteOptions options = RemoteChecks.Options();
+        options.MemoryCacheBytes = 4 * options.BlockSize;
+        using var engine = new RemoteEngine(options);
+        using ByteSource source = engine.Open(url);
+        byte[] buffer = new byte[1_000_000];
+        source.ReadExactly(12_345, buffer);
+        Assert.True(buffer.AsSpan().SequenceEqual(RemoteChecks.Npy.AsSpan(12_345, buffer.Length)));
+        Assert.True(engine.Statistics.RamBytes <= options.MemoryCacheBytes, $"expected at most {options.MemoryCacheBytes} bytes; found {engine.Statistics.RamBytes}");
+    }
 }

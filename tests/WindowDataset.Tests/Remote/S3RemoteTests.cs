@@ -89,4 +89,27 @@ public sealed class S3RemoteTests(S3rverFixture s3)
         Assert.True(proxy.Injected > 0);
         Assert.Equal(proxy.Injected, engine.Statistics.Retries);
     }
+
+    [Theory]
+    [InlineData(FaultKind.DropMidBody)]
+    [InlineData(FaultKind.Truncate)]
+    [InlineData(FaultKind.Status503)]
+    public void ReadAtMost_FirstRequestOfEachRangeFailsThroughProxy_Exact(FaultKind kind)
+    {
+        string url = s3.Put("data/dropped-" + kind + ".npy", RemoteChecks.Npy);
+
+        // The first request for each range fails; its retry goes through.
+        var seen = new HashSet<string>();
+        using var proxy = new FaultProxy(s3.Endpoint, r =>
+        {
+            lock (seen)
+            {
+                return r.Method == "GET" && r.Range.Length > 0 && seen.Add(r.Range) ? kind : FaultKind.None;
+            }
+        });
+        using var engine = new RemoteEngine(RemoteChecks.Options(proxy.BaseUrl));
+        using ByteSource source = engine.Open(url);
+        RemoteChecks.Bounded(() => RemoteChecks.ReadRandomRanges(source, RemoteChecks.Npy, 120, 200_000));
+        RemoteChecks.AssertRetried(proxy, engine, kind);
+    }
 }

@@ -1,3 +1,4 @@
+using WindowDataset.Remote;
 using WindowDataset.Sources;
 using WindowDataset.Tests.Infrastructure;
 
@@ -98,6 +99,23 @@ internal static class RemoteChecks
         if (failures.Count > 0)
         {
             throw new AggregateException(failures);
+        }
+    }
+
+    /// <summary>
+    /// Every injected fault cost the engine one retry, except dropped connections: when the proxy drops one before
+    /// any of the body got out, HttpClient itself resends the request on a new connection.
+    /// </summary>
+    public static void AssertRetried(FaultProxy proxy, RemoteEngine engine, FaultKind kind)
+    {
+        Assert.True(proxy.Injected > 0);
+        if (kind == FaultKind.DropMidBody)
+        {
+            Assert.InRange(engine.Statistics.Retries, 1, proxy.Injected);
+        }
+        else
+        {
+            Assert.Equal(proxy.Injected, engine.Statistics.Retries);
         }
     }
 
