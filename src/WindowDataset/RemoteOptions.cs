@@ -13,7 +13,8 @@ public sealed class RemoteOptions
 {
     /// <summary>
     /// Ranged requests in flight at once in this process (read-ahead and demand reads together). Default 32
-    /// (measured on localhost: 32 beat 16 against s3rver, by 20-60%, and matched it against Kestrel).
+    /// (measured on localhost: 32 beat 16 against s3rver in most runs and was within noise of it against Kestrel;
+    /// real stores have more latency per request, which more requests in flight hide).
     /// </summary>
     public int Concurrency { get; set; } = 32;
 

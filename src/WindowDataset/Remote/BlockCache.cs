@@ -170,7 +170,8 @@ internal sealed class BlockCache(long capacity, int blockSize)
 
         if (buffer is null)
         {
-            buffer = GC.AllocateUninitializedArray<byte>(blockSize);
+            // On the pinned heap: blocks live long, and the GC would otherwise copy them when it compacts.
+            buffer = GC.AllocateUninitializedArray<byte>(blockSize, pinned: true);
             _bytes += blockSize;
         }
 
