@@ -1,0 +1,245 @@
+using System.Diagnostics;
+
+namespace WindowDataset.Remote;
+
+/// <summary>
+/// The RAM block cache: LRU over fixed-size blocks keyed by (object, block index), one fetch per block however
+/// many readers want it. Never evicts a pending block or one a reader has pinned; demand reads may go over the
+/// capacity while they hold pins (trimmed back on release), read-ahead never does, and read-ahead that is not
+/// read yet may hold at most three quarters of the capacity, so it cannot evict itself before it is used.
+/// </summary>
+internal sealed class BlockCache(long capacity, int blockSize)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(int, long), BlockEntry> _map = [];
+    private readonly LinkedList<BlockEntry> _lru = new();
+    private long _bytes;
+    private long _unreadBytes;
+    private long _hits;
+
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>
+    /// Pins the blocks [<paramref name="first"/>, first + entries.Length) of an object into <paramref name="entries"/>,
+    /// creating pending entries for those missing; those are added to <paramref name="created"/> for the caller to fetch.
+    /// </summary>
+    public void Acquire(int objectId, long objectLength, long first, BlockEntry[] entries, int count, List<BlockEntry> created)
+    {
+        lock (_gate)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                long index = first + i;
+                if (_map.TryGetValue((objectId, index), out BlockEntry? entry))
+                {
+                    _hits++;
+                    _lru.Remove(entry.Node!);
+                    _lru.AddFirst(entry.Node!);
+                    if (entry.Unread)
+                    {
+                        entry.Unread = false;
+                        _unreadBytes -= blockSize;
+                    }
+                }
+                else
+                {
+                    entry = Create(objectId, index, objectLength, unread: false, mayExceed: true)!;
+                    created.Add(entry);
+                }
+
+                entry.Pins++;
+                entries[i] = entry;
+            }
+        }
+    }
+
+    /// <summary>Creates pending, unpinned entries for the missing blocks of a read-ahead range while they fit; adds them to <paramref name="created"/>.</summary>
+    public void Reserve(int objectId, long objectLength, long first, long count, List<BlockEntry> created)
+    {
+        lock (_gate)
+        {
+            for (long i = 0; i < count; i++)
+            {
+                long index = first + i;
+                if (_map.ContainsKey((objectId, index)))
+                {
+                    continue;
+                }
+
+                if (_unreadBytes + blockSize > capacity * 3 / 4 || Create(objectId, index, objectLength, unread: true, mayExceed: false) is not { } entry)
+                {
+                    return;
+                }
+
+                _unreadBytes += blockSize;
+                created.Add(entry);
+            }
+        }
+    }
+
+    public void Complete(BlockEntry entry)
+    {
+        lock (_gate)
+        {
+            entry.Pending = false;
+        }
+
+        entry.Ready.TrySetResult();
+    }
+
+    /// <summary>Drops a block whose fetch failed (a later read fetches it again) and hands the error to its readers.</summary>
+    public void Fail(BlockEntry entry, Exception error)
+    {
+        lock (_gate)
+        {
+            entry.Pending = false;
+            Remove(entry);
+        }
+
+        entry.Ready.TrySetException(error);
+
+        // A failed read-ahead nobody reads must not surface as an unobserved task exception.
+        _ = entry.Ready.Task.Exception;
+    }
+
+    public void Release(BlockEntry entry)
+    {
+        lock (_gate)
+        {
+            Debug.Assert(entry.Pins > 0, "released more often than acquired");
+            entry.Pins--;
+            if (_bytes > capacity)
+            {
+                Trim(capacity);
+            }
+        }
+    }
+
+    /// <summary>Drops every block of an object.</summary>
+    public void Forget(int objectId)
+    {
+        lock (_gate)
+        {
+            LinkedListNode<BlockEntry>? node = _lru.First;
+            while (node is not null)
+            {
+                LinkedListNode<BlockEntry>? next = node.Next;
+                if (node.Value.ObjectId == objectId && node.Value.Pins == 0 && !node.Value.Pending)
+                {
+                    Remove(node.Value);
+                }
+
+                node = next;
+            }
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _map.Clear();
+            _lru.Clear();
+            _bytes = 0;
+            _unreadBytes = 0;
+        }
+    }
+
+    private BlockEntry? Create(int objectId, long index, long objectLength, bool unread, bool mayExceed)
+    {
+        byte[]? buffer = null;
+        if (_bytes + blockSize > capacity)
+        {
+            buffer = EvictOne(unread);
+            if (buffer is null && !mayExceed)
+            {
+                return null;
+            }
+        }
+
+        if (buffer is null)
+        {
+            // On the pinned heap: blocks live long, and the GC would otherwise copy them when it compacts.
+            buffer = GC.AllocateUninitializedArray<byte>(blockSize, pinned: true);
+            _bytes += blockSize;
+        }
+
+        int length = (int)Math.Min(blockSize, objectLength - (index * blockSize));
+        var entry = new BlockEntry(objectId, index, buffer, length, unread);
+        entry.Node = _lru.AddFirst(entry);
+        _map.Add((objectId, index), entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// Evicts the least recently used block that no one holds and returns its buffer (still counted in
+    /// <see cref="Bytes"/>). Blocks read ahead and not read yet go last, and never for more read-ahead: evicting
+    /// them would only fetch them again.
+    /// </summary>
+    private byte[]? EvictOne(bool forReadAhead)
+    {
+        for (int pass = 0; pass < (forReadAhead ? 1 : 2); pass++)
+        {
+            for (LinkedListNode<BlockEntry>? node = _lru.Last; node is not null; node = node.Previous)
+            {
+                BlockEntry victim = node.Value;
+                if (victim.Pins > 0 || victim.Pending || (victim.Unread && pass == 0))
+                {
+                    continue;
+                }
+
+                Unlink(victim);
+                return victim.Data;
+            }
+        }
+
+        return null;
+    }
+
+    private void Trim(long target)
+    {
+        LinkedListNode<BlockEntry>? node = _lru.Last;
+        while (node is not null && _bytes > target)
+        {
+            LinkedListNode<BlockEntry>? previous = node.Previous;
+            if (node.Value.Pins == 0 && !node.Value.Pending)
+            {
+                Remove(node.Value);
+            }
+
+            node = previous;
+        }
+    }
+
+    private void Remove(BlockEntry entry)
+    {
+        if (!entry.Removed)
+        {
+            Unlink(entry);
+            _bytes -= blockSize;
+        }
+    }
+
+    private void Unlink(BlockEntry entry)
+    {
+        entry.Removed = true;
+        _map.Remove((entry.ObjectId, entry.Index));
+        _lru.Remove(entry.Node!);
+        if (entry.Unread)
+        {
+            entry.Unread = false;
+            _unreadBytes -= blockSize;
+        }
+    }
+}

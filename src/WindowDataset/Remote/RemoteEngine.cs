@@ -1,0 +1,456 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using WindowDataset.Sources;
+
+namespace WindowDataset.Remote;
+
+/// <summary>
+/// Reads objects by URL for one loader: owns the HTTP, S3 and Azure clients, the limit of requests in flight, the
+/// RAM block cache, the optional disk cache and the retry budget. Reads are served in blocks of
+/// <see cref="RemoteOptions.BlockSize"/>; the missing blocks of one read (or one read-ahead hint) that are
+/// consecutive go out as one ranged GET, and a block already being fetched is waited for, never fetched twice.
+/// Every GET names the ETag pinned at open, so a changed object fails instead of mixing versions.
+/// </summary>
+internal sealed class RemoteEngine : IDisposable
+{
+    private const long MaxRequestBytes = 16L << 20;
+    private readonly RemoteOptions _options;
+    private readonly int _blockSize;
+    private readonly TimeSpan _timeout;
+    private readonly SemaphoreSlim _limiter;
+    private readonly BlockCache _ram;
+    private readonly DiskBlockCache? _disk;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly Lock _clientsGate = new();
+    private HttpBackend? _http;
+    private S3Backend? _s3;
+    private AzureBackend? _azure;
+    private int _nextObjectId;
+    private int _retriesLeft;
+    private long _opens;
+    private long _requests;
+    private long _bytesFetched;
+    private long _bytesDelivered;
+    private long _retries;
+    private long _failed;
+    private int _disposed;
+
+    public RemoteEngine(RemoteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (RemoteOptions.Check(options, "remote") is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        _options = options.Clone();
+        _blockSize = checked((int)_options.BlockSize);
+        _timeout = TimeSpan.FromMilliseconds(_options.RequestTimeoutMilliseconds);
+        _limiter = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
+        _ram = new BlockCache(_options.MemoryCacheBytes, _blockSize);
+        _retriesLeft = _options.RetryBudget;
+        if (_options.CacheDirectory is { } directory)
+        {
+            _disk = new DiskBlockCache(directory, _options.CacheBytes);
+        }
+    }
+
+    public RemoteOptions Options => _options.Clone();
+
+    public RemoteStatistics Statistics => new(
+        Interlocked.Read(ref _opens),
+        Interlocked.Read(ref _requests),
+        Interlocked.Read(ref _bytesFetched),
+        Interlocked.Read(ref _bytesDelivered),
+        Interlocked.Read(ref _retries),
+        Interlocked.Read(ref _failed),
+        _ram.Hits,
+        _disk?.Hits ?? 0,
+        _ram.Bytes,
+        _disk?.Bytes ?? 0);
+
+    /// <summary>Whether <paramref name="path"/> is a URL (<c>s3://</c>, <c>az://</c>, <c>http(s)://</c>) rather than a local path.</summary>
+    public static bool IsUrl(string? path) => RemoteUrl.IsUrl(path);
+
+    /// <summary><paramref name="text"/> with userinfo, signatures, credentials and account keys redacted.</summary>
+    public static string Redact(string? text) => RemoteUrl.Redact(text);
+
+    /// <summary>Opens an object: its size and ETag are read now (with retries) and pinned for every later read.</summary>
+    /// <exception cref="IOException">The object cannot be opened; the message names the redacted URL.</exception>
+    public ByteSource Open(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        RemoteUrl parsed = RemoteUrl.Parse(url);
+        RemoteBackend backend = BackendFor(parsed);
+        RemoteObjectInfo info = RunAsync(() => WithRetriesAsync(parsed.Name, "opening", null, ct => backend.StatAsync(parsed, ct))).GetAwaiter().GetResult();
+        Interlocked.Increment(ref _opens);
+        string key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{parsed.Name}\n{info.ETag}\n{info.Length}\n{_blockSize}"))))[..32].ToLowerInvariant();
+        var remote = new RemoteObject(Interlocked.Increment(ref _nextObjectId), parsed, backend, info, key);
+        return new RemoteByteSource(this, remote);
+    }
+
+    /// <summary>
+    /// The objects matching <paramref name="pattern"/> (<c>s3://bucket/prefix/part-*.npy</c>,
+    /// <c>az://container/prefix/*.npy</c>; <c>*</c> and <c>?</c> in the last segment only), as URLs in ordinal order.
+    /// </summary>
+    public IReadOnlyList<string> List(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        RemoteUrl url = RemoteUrl.Parse(pattern);
+        if (url.Kind == RemoteUrlKind.Http)
+        {
+            throw new NotSupportedException($"{url.Name}: expected an s3:// or az:// pattern to list; found an HTTP URL (HTTP has no listing: give the URLs one by one).");
+        }
+
+        int slash = url.Key.LastIndexOf('/');
+        string directory = url.Key[..(slash + 1)];
+        string name = url.Key[(slash + 1)..];
+        if (directory.AsSpan().IndexOfAny('*', '?') >= 0 || url.Container.AsSpan().IndexOfAny('*', '?') >= 0)
+        {
+            throw new ArgumentException($"{url.Name}: expected * and ? in the last segment only; found them in {(url.Container.AsSpan().IndexOfAny('*', '?') >= 0 ? "the bucket or container" : "a folder")}.", nameof(pattern));
+        }
+
+        int wild = name.AsSpan().IndexOfAny('*', '?');
+        string prefix = directory + (wild < 0 ? name : name[..wild]);
+        RemoteBackend backend = BackendFor(url);
+        List<string> keys = RunAsync(() => WithRetriesAsync(url.Name, "listing", null, ct => backend.ListAsync(url, url.Container, prefix, ct))).GetAwaiter().GetResult();
+        var matches = new List<string>();
+        foreach (string key in keys)
+        {
+            if (key.Length > directory.Length && key.StartsWith(directory, StringComparison.Ordinal) && key.IndexOf('/', directory.Length) < 0 && Matches(name, key.AsSpan(directory.Length)))
+            {
+                matches.Add(key);
+            }
+        }
+
+        matches.Sort(StringComparer.Ordinal);
+        var urls = new List<string>(matches.Count);
+        foreach (string key in matches)
+        {
+            urls.Add(url.Kind switch
+            {
+                RemoteUrlKind.S3 => "s3://" + url.Container + "/" + key,
+                RemoteUrlKind.AzureContainer => "az://" + url.Container + "/" + key,
+                _ => url.Uri!.GetLeftPart(UriPartial.Authority) + "/" + Uri.EscapeDataString(url.Container) + "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)) + url.Uri.Query,
+            });
+        }
+
+        return urls;
+    }
+
+    internal int Read(RemoteObject remote, long offset, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (offset >= remote.Length || destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        long end = Math.Min(remote.Length, offset + destination.Length);
+        long first = offset / _blockSize;
+        int count = checked((int)(((end - 1) / _blockSize) - first + 1));
+        var entries = new BlockEntry[count];
+        var created = new List<BlockEntry>();
+        _ram.Acquire(remote.Id, remote.Length, first, entries, count, created);
+        try
+        {
+            StartFetches(remote, created);
+            int written = 0;
+            for (int i = 0; i < count; i++)
+            {
+                BlockEntry entry = entries[i];
+                entry.Ready.Task.GetAwaiter().GetResult();
+                long blockStart = (first + i) * _blockSize;
+                int from = (int)Math.Max(0, offset - blockStart);
+                int to = (int)Math.Min(entry.Length, end - blockStart);
+                entry.Data.AsSpan(from, to - from).CopyTo(destination[written..]);
+                written += to - from;
+            }
+
+            Interlocked.Add(ref _bytesDelivered, written);
+            return written;
+        }
+        finally
+        {
+            foreach (BlockEntry entry in entries)
+            {
+                _ram.Release(entry);
+            }
+        }
+    }
+
+    internal void WillNeed(RemoteObject remote, long offset, long length)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || offset < 0 || length <= 0 || offset >= remote.Length)
+        {
+            return;
+        }
+
+        long end = Math.Min(remote.Length, offset + length);
+        long first = offset / _blockSize;
+        long count = ((end - 1) / _blockSize) - first + 1;
+        var created = new List<BlockEntry>();
+        _ram.Reserve(remote.Id, remote.Length, first, count, created);
+        if (created.Count > 0)
+        {
+            // The disk cache is read on the pool, so that a hint never blocks its caller.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.StartFetches(state.Remote, state.Created), (Engine: this, Remote: remote, Created: created), preferLocal: false);
+        }
+    }
+
+    internal void Forget(RemoteObject remote) => _ram.Forget(remote.Id);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _disposing.Cancel();
+        lock (_clientsGate)
+        {
+            _http?.Dispose();
+            _s3?.Dispose();
+            _azure?.Dispose();
+        }
+
+        // _disposing is cancelled, not disposed: fetches still in flight read its token as they unwind.
+        _ram.Clear();
+    }
+
+    /// <summary>Groups the created (pending) entries into runs of consecutive blocks and fetches each run.</summary>
+    private void StartFetches(RemoteObject remote, List<BlockEntry> created)
+    {
+        int start = 0;
+        for (int i = 1; i <= created.Count; i++)
+        {
+            if (i == created.Count || created[i].Index != created[i - 1].Index + 1 || (long)(i - start + 1) * _blockSize > MaxRequestBytes)
+            {
+                BlockEntry[] run = created.GetRange(start, i - start).ToArray();
+                _ = FetchRunAsync(remote, run);
+                start = i;
+            }
+        }
+    }
+
+    /// <summary>Fills the pending entries of a run from the disk cache, else the network; never throws (errors go to the entries' readers).</summary>
+    private async Task FetchRunAsync(RemoteObject remote, BlockEntry[] run)
+    {
+        int done = 0;
+        try
+        {
+            while (done < run.Length)
+            {
+                if (_disk is not null && _disk.TryRead(remote.DiskKey, run[done].Index, run[done].Data.AsSpan(0, run[done].Length)))
+                {
+                    _ram.Complete(run[done]);
+                    done++;
+                    continue;
+                }
+
+                int missEnd = done + 1;
+                while (missEnd < run.Length && (_disk is null || !_disk.TryRead(remote.DiskKey, run[missEnd].Index, run[missEnd].Data.AsSpan(0, run[missEnd].Length))))
+                {
+                    missEnd++;
+                }
+
+                // run[missEnd] (if any) was just read from disk: the network fetch covers [done, missEnd).
+                await FetchNetworkAsync(remote, run, done, missEnd).ConfigureAwait(false);
+                for (int i = done; i < missEnd; i++)
+                {
+                    _disk?.Write(remote.DiskKey, run[i].Index, run[i].Data.AsSpan(0, run[i].Length));
+                    _ram.Complete(run[i]);
+                }
+
+                if (missEnd < run.Length)
+                {
+                    _ram.Complete(run[missEnd]);
+                    missEnd++;
+                }
+
+                done = missEnd;
+            }
+        }
+        catch (Exception e)
+        {
+            Exception error = e is IOException or ObjectDisposedException ? e : new IOException(Redact($"{remote.Url.Name}: {e.GetType().Name}: {e.Message}"));
+            for (int i = done; i < run.Length; i++)
+            {
+                _ram.Fail(run[i], error);
+            }
+        }
+    }
+
+    private async Task FetchNetworkAsync(RemoteObject remote, BlockEntry[] run, int from, int to)
+    {
+        long start = run[from].Index * _blockSize;
+        long length = 0;
+        for (int i = from; i < to; i++)
+        {
+            length += run[i].Length;
+        }
+
+        await WithRetriesAsync(remote.Url.Name, Range(start, length), remote.ETag, async ct =>
+        {
+            Interlocked.Increment(ref _requests);
+            using RangeResponse response = await remote.Backend.GetRangeAsync(remote.Url, remote.ETag, start, length, ct).ConfigureAwait(false);
+            long got = 0;
+            for (int i = from; i < to; i++)
+            {
+                Memory<byte> target = run[i].Data.AsMemory(0, run[i].Length);
+                while (!target.IsEmpty)
+                {
+                    int n = await response.Body.ReadAsync(target, ct).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        throw new RemoteTransientException(string.Create(CultureInfo.InvariantCulture, $"truncated body: {got} of {length} bytes"));
+                    }
+
+                    got += n;
+                    target = target[n..];
+                }
+            }
+
+            Interlocked.Add(ref _bytesFetched, length);
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one request at a time under the concurrency limit, retrying transient failures with jittered exponential backoff within the budgets.</summary>
+    private async Task<T> WithRetriesAsync<T>(string name, string what, string? etag, Func<CancellationToken, Task<T>> request)
+    {
+        CancellationToken disposing = _disposing.Token;
+        for (int attempt = 1; ; attempt++)
+        {
+            string reason;
+            await _limiter.WaitAsync(disposing).ConfigureAwait(false);
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(disposing);
+                timeout.CancelAfter(_timeout);
+                try
+                {
+                    return await request(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !disposing.IsCancellationRequested)
+                {
+                    reason = string.Create(CultureInfo.InvariantCulture, $"no complete response within {_options.RequestTimeoutMilliseconds} ms");
+                }
+            }
+            catch (RemoteChangedException e)
+            {
+                Interlocked.Increment(ref _failed);
+                throw new IOException($"{name}: {what}: the object changed since it was opened (ETag {etag ?? "none"}, now {e.Now}).");
+            }
+            catch (RemotePermanentException e)
+            {
+                Interlocked.Increment(ref _failed);
+                throw new IOException($"{name}: {what}: {Redact(e.Message)}");
+            }
+            catch (OperationCanceledException) when (disposing.IsCancellationRequested)
+            {
+                throw new ObjectDisposedException(nameof(RemoteEngine), $"{name}: {what}: the loader was disposed.");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                reason = e is RemoteTransientException ? e.Message : e.GetType().Name + ": " + e.Message;
+            }
+            finally
+            {
+                _limiter.Release();
+            }
+
+            Interlocked.Increment(ref _failed);
+            if (attempt > _options.MaxRetries)
+            {
+                throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{name}: {what}: failed after {attempt} attempts: {Redact(reason)}."));
+            }
+
+            if (Interlocked.Decrement(ref _retriesLeft) < 0)
+            {
+                throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{name}: {what}: failed after {attempt} attempts, the retry budget of {_options.RetryBudget} being spent: {Redact(reason)}."));
+            }
+
+            Interlocked.Increment(ref _retries);
+            try
+            {
+                await Task.Delay(Backoff(attempt), disposing).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new ObjectDisposedException(nameof(RemoteEngine), $"{name}: {what}: the loader was disposed.");
+            }
+        }
+    }
+
+    /// <summary>Equal jitter: half the exponential delay plus a random part of the other half, so retries of many requests spread out.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        double ceiling = Math.Min(_options.BackoffMilliseconds * 100.0, _options.BackoffMilliseconds * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+    }
+
+    private RemoteBackend BackendFor(RemoteUrl url)
+    {
+        lock (_clientsGate)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            switch (url.Kind)
+            {
+                case RemoteUrlKind.S3:
+                    string? endpoint = _options.Endpoint ?? (Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL") is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
+                    return _s3 ??= new S3Backend(endpoint, _options.Concurrency, _timeout);
+                case RemoteUrlKind.AzureContainer:
+                case RemoteUrlKind.AzureUri:
+                    return _azure ??= new AzureBackend(_timeout);
+                default:
+                    return _http ??= new HttpBackend(_options.Concurrency, _timeout);
+            }
+        }
+    }
+
+    /// <summary>Runs async work from a synchronous caller without capturing its context.</summary>
+    private static Task<T> RunAsync<T>(Func<Task<T>> work) => Task.Run(work);
+
+    private static string Range(long start, long length) => string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{start + length - 1}");
+
+    /// <summary>Ordinal glob match of one name segment: <c>*</c> any run, <c>?</c> one character.</summary>
+    private static bool Matches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> name)
+    {
+        int p = 0, n = 0, star = -1, mark = 0;
+        while (n < name.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == name[n]))
+            {
+                p++;
+                n++;
+            }
+            else if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                mark = n;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                n = ++mark;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
+}
