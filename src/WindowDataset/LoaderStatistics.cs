@@ -36,6 +36,18 @@ public sealed record LoaderStatistics
     /// <summary>Chunked sources: <see cref="ChunkBytesDecoded"/> / <see cref="Bytes"/> (0 before any delivery; 0 for flat sources).</summary>
     public double ReadAmplification => Bytes > 0 ? (double)ChunkBytesDecoded / Bytes : 0;
 
+    /// <summary>Sources by URL: ranged requests sent (retries included).</summary>
+    public long RemoteRequests { get; init; }
+
+    /// <summary>Sources by URL: body bytes received from the network.</summary>
+    public long RemoteBytesFetched { get; init; }
+
+    /// <summary>Sources by URL: requests retried.</summary>
+    public long RemoteRetries { get; init; }
+
+    /// <summary>Sources by URL: blocks served by the RAM or disk block cache instead of a request.</summary>
+    public long RemoteCacheHits { get; init; }
+
     /// <summary>Batches per second over <see cref="Elapsed"/>.</summary>
     public double BatchesPerSecond => Elapsed > TimeSpan.Zero ? Batches / Elapsed.TotalSeconds : 0;
 

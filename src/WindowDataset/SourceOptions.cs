@@ -23,6 +23,9 @@ public sealed class SourceOptions
     /// </summary>
     public string? Dataset { get; set; }
 
+    /// <summary>S3 sources: the endpoint of an S3-compatible server for this source (path-style addressing). Null: <c>remote.endpoint</c>, else <c>AWS_ENDPOINT_URL</c>, else AWS.</summary>
+    public string? Endpoint { get; set; }
+
     /// <summary>Raw files only: the element type (<c>float64</c>, <c>&lt;f8</c>, <c>&gt;i4</c>...). The JSON key is <c>dtype</c>, as in numpy.</summary>
     [JsonPropertyName("dtype")]
     public string? DType { get; set; }

@@ -269,6 +269,18 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     {
         LoaderStatistics snapshot = _metrics.Snapshot();
         ChunkCache? input = _plan.InputCache, labels = _plan.LabelCache;
+        if (_plan.Source.Remote is not null || _plan.Labels?.Remote is not null)
+        {
+            Remote.RemoteStatistics? a = _plan.Source.Remote?.Statistics, b = _plan.Labels?.Remote?.Statistics;
+            snapshot = snapshot with
+            {
+                RemoteRequests = (a?.Requests ?? 0) + (b?.Requests ?? 0),
+                RemoteBytesFetched = (a?.BytesFetched ?? 0) + (b?.BytesFetched ?? 0),
+                RemoteRetries = (a?.Retries ?? 0) + (b?.Retries ?? 0),
+                RemoteCacheHits = (a?.RamHits ?? 0) + (a?.DiskHits ?? 0) + (b?.RamHits ?? 0) + (b?.DiskHits ?? 0),
+            };
+        }
+
         return input is null && labels is null ? snapshot : snapshot with
         {
             ChunkHits = (input?.Hits ?? 0) + (labels?.Hits ?? 0),

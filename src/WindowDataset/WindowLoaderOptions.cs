@@ -74,6 +74,9 @@ public sealed class WindowLoaderOptions
     [JsonConverter(typeof(ByteSizeConverter))]
     public long MemoryBudget { get; set; } = 1L << 30;
 
+    /// <summary>How sources given by URL (<c>s3://</c>, <c>az://</c>, <c>https://</c>) are read; its RAM cache is part of <see cref="MemoryBudget"/>.</summary>
+    public RemoteOptions Remote { get; set; } = new();
+
     /// <summary>Chunk-aware shuffling (permutation sampler only). Null: a plain permutation of all starts.</summary>
     public ShuffleBlockOptions? ShuffleBlock { get; set; }
 
@@ -119,6 +122,7 @@ public sealed class WindowLoaderOptions
         copy.Starts = Starts is null ? null : [.. Starts];
         copy.Target = Target?.Clone()!;
         copy.ShuffleBlock = ShuffleBlock?.Clone();
+        copy.Remote = Remote?.Clone()!;
         return copy;
     }
 

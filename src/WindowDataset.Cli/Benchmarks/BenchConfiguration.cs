@@ -40,6 +40,9 @@ internal sealed record BenchConfiguration
 
     public required BaselineSet Baselines { get; init; }
 
+    /// <summary>A single flat object by URL: the ranged-GET baselines run.</summary>
+    public bool RemoteBaselines { get; init; }
+
     public required long Rows { get; init; }
 
     public required long FileBytes { get; init; }

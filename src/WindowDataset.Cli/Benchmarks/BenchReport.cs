@@ -77,10 +77,17 @@ internal sealed class BenchReport
         AddBaseline(table, $"pread, {_c.Workers} threads", m.PreadThreads, m.WindowsPerSecond);
         AddBaseline(table, $"mmap+madvise {MadviseBaseline.Lookahead} ahead", m.Madvise, m.WindowsPerSecond);
         AddBaseline(table, "memcpy (ceiling)", m.Memcpy, m.WindowsPerSecond);
+        AddBaseline(table, "ranged GET, 1 at a time", m.GetSerial, m.WindowsPerSecond);
+        AddBaseline(table, "ranged GETs in parallel", m.GetParallel, m.WindowsPerSecond);
         TextTables.Write(o, table);
         string best = m.Best is { } b ? string.Create(CultureInfo.InvariantCulture, $"; best baseline {b.Name}: loader x{m.WindowsPerSecond / b.WindowsPerSecond:F2}") : string.Empty;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  first batch {m.FirstBatchMs:F1} ms, data wait {m.DataWaitShare:P1}{(m.ReadAmplification > 0 ? $", chunks decoded {m.ReadAmplification:F2} B per B delivered, cache hits {m.ChunkHitShare:P0}" : string.Empty)}, peak RSS {Units.Bytes(m.PeakRss)}, peak private {Units.Bytes(m.PeakPrivate)} (+{Units.Bytes(m.PeakPrivate - m.PrivateBefore)} over the {Units.Bytes(m.PrivateBefore)} before; budget {budget}){best}"));
+        if (m.RemoteRequests > 0)
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  remote: {m.RemoteRequests} requests ({(double)m.RemoteRequests / Math.Max(1, m.Windows):F2} per window), {m.FetchedPerDelivered:F2} bytes fetched per byte delivered, {m.RemoteRetries} retries"));
+        }
+
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  page cache growth {Units.Bytes(m.PageCacheGrowth)} (mincore){(m.CachedDelta is { } d ? $", Cached {(d >= 0 ? "+" : string.Empty)}{Units.Bytes(d)} (/proc/meminfo)" : string.Empty)}{(m.ColdResident is { } r ? $", resident after eviction {r:P2}" : string.Empty)}"));
         if (_runs.Count > 1)
@@ -133,6 +140,11 @@ internal sealed class BenchReport
         WriteRate(w, "pread_mt", f.PreadThreads, f.WindowsPerSecond);
         WriteRate(w, "madvise", f.Madvise, f.WindowsPerSecond);
         WriteRate(w, "memcpy", f.Memcpy, f.WindowsPerSecond);
+        WriteRate(w, "get_serial", f.GetSerial, f.WindowsPerSecond);
+        WriteRate(w, "get_parallel", f.GetParallel, f.WindowsPerSecond);
+        w.WriteNumber("remote_requests", f.RemoteRequests);
+        w.WriteNumber("remote_retries", f.RemoteRetries);
+        w.WriteNumber("remote_bytes_fetched_per_byte", f.FetchedPerDelivered);
         if (f.Best is { } best)
         {
             w.WriteString("best_baseline", best.Name);
@@ -210,6 +222,11 @@ internal sealed class BenchReport
             DataWaitShare = r.DataWaitShare,
             ReadAmplification = r.ReadAmplification,
             ChunkHitShare = r.ChunkHitShare,
+            GetSerial = Of(r.GetSerial, "get_serial"),
+            GetParallel = Of(r.GetParallel, "get_parallel"),
+            RemoteRequests = r.RemoteRequests,
+            RemoteRetries = r.RemoteRetries,
+            FetchedPerDelivered = r.RemoteBytesFetched > 0 && r.LoaderBytes > 0 ? (double)r.RemoteBytesFetched / r.LoaderBytes : 0,
             ProducerWaitShare = r.ProducerWaitShare,
             Pread = pread,
             PreadThreads = threads,
@@ -251,6 +268,11 @@ internal sealed class BenchReport
             DataWaitShare = Median(all.Select(f => f.DataWaitShare)),
             ReadAmplification = Median(all.Select(f => f.ReadAmplification)),
             ChunkHitShare = Median(all.Select(f => f.ChunkHitShare)),
+            GetSerial = MedianRate(f => f.GetSerial, "get_serial"),
+            GetParallel = MedianRate(f => f.GetParallel, "get_parallel"),
+            RemoteRequests = (long)Median(all.Select(f => (double)f.RemoteRequests)),
+            RemoteRetries = (long)Median(all.Select(f => (double)f.RemoteRetries)),
+            FetchedPerDelivered = Median(all.Select(f => f.FetchedPerDelivered)),
             ProducerWaitShare = Median(all.Select(f => f.ProducerWaitShare)),
             Pread = pread,
             PreadThreads = threads,
@@ -288,6 +310,16 @@ internal sealed class BenchReport
         public double ReadAmplification { get; init; }
 
         public double ChunkHitShare { get; init; }
+
+        public Rate? GetSerial { get; init; }
+
+        public Rate? GetParallel { get; init; }
+
+        public long RemoteRequests { get; init; }
+
+        public long RemoteRetries { get; init; }
+
+        public double FetchedPerDelivered { get; init; }
 
         public double ProducerWaitShare { get; init; }
 

@@ -40,7 +40,7 @@ internal sealed class BenchRunner
                     Commands.StartsFile.Write(startsOut, configuration.Plan.Starts);
                 }
                 var runs = new List<RunResult>();
-                int methods = 1 + BitCount(configuration.Baselines);
+                int methods = 1 + BitCount(configuration.Baselines) + (configuration.RemoteBaselines ? 2 : 0);
                 using (ProgressScope bar = _context.Progress($"bench io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")}"))
                 {
                     for (int r = 0; r < _settings.Repeat; r++)
@@ -83,7 +83,7 @@ internal sealed class BenchRunner
 
             long[] starts = loader.GetStarts(0, 0);
             var plan = new WindowPlan(loader.Info, loader.Window, loader.BatchSize, loader.BufferCount, starts);
-            if (plan.Chunked)
+            if (plan.Chunked || plan.Remote)
             {
                 return;
             }
@@ -135,7 +135,8 @@ internal sealed class BenchRunner
             Plan = plan,
 
             // Raw-offset baselines read a flat file; a chunked source's baselines are h5py and zarr-python (bench/python/baselines.py).
-            Baselines = plan.Chunked ? BaselineSet.None : _settings.Baselines,
+            Baselines = plan.Chunked || plan.Remote ? BaselineSet.None : _settings.Baselines,
+            RemoteBaselines = plan.Remote && !plan.Chunked && _settings.Baselines != BaselineSet.None && probe.Info.Shards.Count == 1,
             Rows = probe.Info.Rows,
             FileBytes = probe.Info.Shards.Sum(s => s.FileLength),
         };
@@ -148,6 +149,11 @@ internal sealed class BenchRunner
         void Prepare()
         {
             _cancellationToken.ThrowIfCancellationRequested();
+            if (plan.Remote)
+            {
+                return; // nothing local: every run starts with an empty block cache (a new loader)
+            }
+
             if (cold)
             {
                 coldResident = Math.Max(coldResident, PageCache.Evict(plan.Paths));
@@ -224,6 +230,9 @@ internal sealed class BenchRunner
                 ChunkHits = total.ChunkHits - warmUp.ChunkHits,
                 ChunkMisses = total.ChunkMisses - warmUp.ChunkMisses,
                 ChunkBytesDecoded = total.ChunkBytesDecoded - warmUp.ChunkBytesDecoded,
+                RemoteRequests = total.RemoteRequests - warmUp.RemoteRequests,
+                RemoteBytesFetched = total.RemoteBytesFetched - warmUp.RemoteBytesFetched,
+                RemoteRetries = total.RemoteRetries - warmUp.RemoteRetries,
             };
             peak = monitor.Stop();
         }
@@ -249,6 +258,27 @@ internal sealed class BenchRunner
         TimeSpan? preadThreads = Measure(BaselineSet.PreadThreads, () => PreadBaseline.Run(plan, c.Workers, _cancellationToken));
         TimeSpan? madvise = Measure(BaselineSet.Madvise, () => MadviseBaseline.Run(plan, _cancellationToken));
         TimeSpan? memcpy = Measure(BaselineSet.Memcpy, () => MemcpyBaseline.Run(plan, _cancellationToken));
+        (TimeSpan Time, long Requests)? getSerial = null, getParallel = null;
+        if (c.RemoteBaselines)
+        {
+            // The same windows as ranged GETs of exactly their bytes: one at a time (a naive client), and with as
+            // many in flight as the loader may have (the link's limit here).
+            string url = _settings.Options.Source.Paths[0];
+            var ranges = new (long Offset, int Length)[plan.Count];
+            for (int i = 0; i < ranges.Length; i++)
+            {
+                ranges[i] = (plan.Offset[i], (int)plan.FileWindowBytes);
+            }
+
+            string? endpoint = _settings.Options.Source.Endpoint ?? _settings.Options.Remote.Endpoint;
+            (long _, double serialSeconds, long serialRequests) = RemoteBaselines.OneAtATime(url, ranges, endpoint, _cancellationToken);
+            getSerial = (TimeSpan.FromSeconds(serialSeconds), serialRequests);
+            progress(++done);
+            (long _, double parallelSeconds, long parallelRequests) = RemoteBaselines.Parallel(url, ranges, _settings.Options.Remote.Concurrency, endpoint, _cancellationToken);
+            getParallel = (TimeSpan.FromSeconds(parallelSeconds), parallelRequests);
+            progress(++done);
+        }
+
         long pageSize = Environment.SystemPageSize;
         return new RunResult
         {
@@ -258,6 +288,11 @@ internal sealed class BenchRunner
             FirstBatchMs = firstBatchMs,
             DataWaitShare = stats.DataWaitShare,
             ReadAmplification = stats.ReadAmplification,
+            RemoteRequests = stats.RemoteRequests,
+            RemoteBytesFetched = stats.RemoteBytesFetched,
+            RemoteRetries = stats.RemoteRetries,
+            GetSerial = getSerial?.Time,
+            GetParallel = getParallel?.Time,
             ChunkHitShare = stats.ChunkHits + stats.ChunkMisses > 0 ? (double)stats.ChunkHits / (stats.ChunkHits + stats.ChunkMisses) : 0,
             ProducerWaitShare = stats.Elapsed > TimeSpan.Zero ? Math.Clamp(stats.ProducerWait / stats.Elapsed / Math.Max(1, c.Workers), 0, 1) : 0,
             Pread = pread,

@@ -17,6 +17,18 @@ internal sealed record RunResult
     /// <summary>Chunked sources: bytes of chunks decoded per byte delivered in the timed epoch (0 for flat sources).</summary>
     public double ReadAmplification { get; init; }
 
+    /// <summary>Sources by URL: the loader's ranged requests, bytes received and retries in the timed epoch.</summary>
+    public long RemoteRequests { get; init; }
+
+    public long RemoteBytesFetched { get; init; }
+
+    public long RemoteRetries { get; init; }
+
+    /// <summary>Sources by URL: the same windows as ranged GETs, one at a time, and with <c>remote.concurrency</c> in flight.</summary>
+    public TimeSpan? GetSerial { get; init; }
+
+    public TimeSpan? GetParallel { get; init; }
+
     /// <summary>Chunked sources: share of chunk requests the cache served.</summary>
     public double ChunkHitShare { get; init; }
 

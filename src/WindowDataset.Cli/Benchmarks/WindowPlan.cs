@@ -9,7 +9,8 @@ internal sealed class WindowPlan
         BatchSize = batchSize;
         Buffers = buffers;
         Chunked = info.Shards.Any(s => s.DataOffset < 0);
-        Paths = [.. info.Shards.SelectMany<ShardInfo, string>(s => Directory.Exists(s.Path) ? Directory.EnumerateFiles(s.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal) : [s.Path])];
+        Remote = info.Shards.Any(s => s.Path.Contains("://", StringComparison.Ordinal));
+        Paths = Remote ? [] : [.. info.Shards.SelectMany<ShardInfo, string>(s => Directory.Exists(s.Path) ? Directory.EnumerateFiles(s.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal) : [s.Path])];
         FileWindowBytes = checked(window * info.RowBytes);
         Shard = new int[starts.Length];
         Offset = new long[starts.Length];
@@ -34,6 +35,9 @@ internal sealed class WindowPlan
 
     /// <summary>A chunked source (HDF5 chunked or compact, Zarr): windows have no file offset, so the raw-read baselines do not apply and warming reads whole files.</summary>
     public bool Chunked { get; }
+
+    /// <summary>A source by URL: nothing local to warm or evict; its baselines are ranged GETs (one at a time, and in parallel).</summary>
+    public bool Remote { get; }
 
     /// <summary>Windows per destination buffer: baselines write into a batch-sized buffer, as the loader does, not into one cache-resident window.</summary>
     public int BatchSize { get; }

@@ -70,6 +70,16 @@ internal static class OptionRules
             return Range("memoryBudget", Invariant($"memoryBudget: expected a positive number of bytes; found {o.MemoryBudget}."));
         }
 
+        if (o.Remote is null)
+        {
+            return Invalid("remote", "remote: expected an object or no key; found null.");
+        }
+
+        if (RemoteOptions.Check(o.Remote, "remote") is { } remote)
+        {
+            return Range("remote." + remote[7..remote.IndexOf(':', StringComparison.Ordinal)], remote);
+        }
+
         if (o.ShuffleBlock is { } block)
         {
             if (o.Sampler != SamplerKind.Permutation || o.Starts is not null)

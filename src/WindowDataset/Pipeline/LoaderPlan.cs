@@ -49,7 +49,10 @@ internal sealed class LoaderPlan : IDisposable
     public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes;
 
     /// <summary>Conversion scratch of all workers, and for chunked sources one stored (compressed) chunk per worker.</summary>
-    public long ScratchBytes => Workers * (Gatherer.ScratchBytes + _decodeScratchBytes);
+    public long ScratchBytes => (Workers * (Gatherer.ScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes;
+
+    /// <summary>The remote engines' RAM block caches (0 for local sources): fixed by <c>remote.memoryCacheBytes</c>, counted with the scratch.</summary>
+    public long RemoteCacheBytes => Source.RemoteCacheBytes + (Labels?.RemoteCacheBytes ?? 0);
 
     /// <summary>The smallest budget that holds two batches, the workers' scratch and the smallest chunk caches.</summary>
     public long MinimumBudget => (2 * BatchBytes) + ScratchBytes + _minimumCacheBytes;
@@ -89,12 +92,12 @@ internal sealed class LoaderPlan : IDisposable
 
     private static LoaderPlan Create(WindowLoaderOptions options, bool pipelined)
     {
-        ArraySource source = ArraySource.Open(options.Source);
+        ArraySource source = ArraySource.Open(options.Source, "source", options.Remote);
         LoaderPlan? plan = null;
         try
         {
             TargetOptions target = options.Target ?? new TargetOptions();
-            ArraySource? labels = target.Kind == TargetKind.File ? ArraySource.Open(target.Source!, "target.source") : null;
+            ArraySource? labels = target.Kind == TargetKind.File ? ArraySource.Open(target.Source!, "target.source", options.Remote) : null;
             plan = new LoaderPlan(source, labels) { Target = target };
             plan.Build(options, pipelined);
             return plan;
@@ -220,7 +223,7 @@ internal sealed class LoaderPlan : IDisposable
         if (fitting < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(options),
-                $"memoryBudget: expected at least {(2 * BatchBytes) + ScratchBytes + minimumCache} bytes (2 batches of {BatchBytes} bytes{(ScratchBytes > 0 ? $" + {ScratchBytes} bytes of scratch for {Workers} workers" : string.Empty)}{(minimumCache > 0 ? $" + a chunk cache of {minimumCache} bytes" : string.Empty)}); found {budget}.");
+                $"memoryBudget: expected at least {(2 * BatchBytes) + ScratchBytes + minimumCache} bytes (2 batches of {BatchBytes} bytes{(ScratchBytes - RemoteCacheBytes > 0 ? $" + {ScratchBytes - RemoteCacheBytes} bytes of scratch for {Workers} workers" : string.Empty)}{(RemoteCacheBytes > 0 ? $" + {RemoteCacheBytes} bytes of remote block cache" : string.Empty)}{(minimumCache > 0 ? $" + a chunk cache of {minimumCache} bytes" : string.Empty)}); found {budget}.");
         }
 
         int prefetch = options.Prefetch ?? (2 * Workers);

@@ -3,6 +3,7 @@ using Microsoft.Win32.SafeHandles;
 using WindowDataset.Formats;
 using WindowDataset.Formats.Hdf5;
 using WindowDataset.Formats.Zarr;
+using WindowDataset.Remote;
 
 namespace WindowDataset.Sources;
 
@@ -42,6 +43,12 @@ internal sealed class ArraySource : IDisposable
 
     public ShardFile[] Shards { get; }
 
+    /// <summary>The engine that reads this source's URLs (owned); null when every path is local.</summary>
+    public RemoteEngine? Remote { get; private set; }
+
+    /// <summary>Bytes of the remote engine's RAM block cache (part of the memory budget); 0 for local sources.</summary>
+    public long RemoteCacheBytes => Remote is null ? 0 : Remote.Options.MemoryCacheBytes;
+
     public ElementType ElementType { get; }
 
     public bool BigEndian { get; }
@@ -58,10 +65,37 @@ internal sealed class ArraySource : IDisposable
     public long TotalRows { get; }
 
     /// <summary>Resolves the paths and glob of <paramref name="options"/> and opens every file.</summary>
-    public static ArraySource Open(SourceOptions options, string role = "source")
+    public static ArraySource Open(SourceOptions options, string role = "source", RemoteOptions? remote = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        List<string> paths = ResolvePaths(options, role);
+        RemoteEngine? engine = null;
+        try
+        {
+            ArraySource source = Open(options, role, () => engine ??= CreateEngine(options, remote));
+            source.Remote = engine;
+            return source;
+        }
+        catch
+        {
+            engine?.Dispose();
+            throw;
+        }
+    }
+
+    private static RemoteEngine CreateEngine(SourceOptions options, RemoteOptions? remote)
+    {
+        RemoteOptions settings = remote?.Clone() ?? new RemoteOptions();
+        if (options.Endpoint is { } endpoint)
+        {
+            settings.Endpoint = endpoint;
+        }
+
+        return new RemoteEngine(settings);
+    }
+
+    private static ArraySource Open(SourceOptions options, string role, Func<RemoteEngine> engine)
+    {
+        List<string> paths = ResolvePaths(options, role, engine);
         var shards = new List<ShardFile>(paths.Count);
         ElementType? type = null;
         bool bigEndian = false;
@@ -76,6 +110,18 @@ internal sealed class ArraySource : IDisposable
                 if (options.Dataset is { } dataset && kind is not (SourceFormat.Hdf5 or SourceFormat.Zarr))
                 {
                     throw new ArgumentException($"{path}: {role}.dataset: expected only for HDF5 or Zarr sources; found '{dataset}' for a {kind.ToString().ToLowerInvariant()} file.", nameof(options));
+                }
+
+                if (RemoteEngine.IsUrl(path))
+                {
+                    if (kind == SourceFormat.Zarr)
+                    {
+                        throw new NotSupportedException($"{RemoteEngine.Redact(path)}: expected an .npy, raw or HDF5 object; found a Zarr store by URL (a Zarr store is a tree of objects, which the remote reader does not list and fetch yet: copy it to a local disk).");
+                    }
+
+                    shards.Add(OpenRemote(engine(), path, kind, options, paths.Count, rowBase, Match));
+                    rowBase += shards[^1].Rows;
+                    continue;
                 }
 
                 if (kind == SourceFormat.Zarr)
@@ -151,12 +197,46 @@ internal sealed class ArraySource : IDisposable
         }
     }
 
+    /// <summary>Opens one object by URL: its bytes come from the remote engine; the formats parse them as they parse a file.</summary>
+    private static ShardFile OpenRemote(RemoteEngine engine, string url, SourceFormat kind, SourceOptions options, int fileCount, long rowBase, Action<string, ElementType, bool, int[]> match)
+    {
+        ByteSource bytes = engine.Open(url);
+        try
+        {
+            string name = bytes.Name;
+            long length = bytes.Length;
+            if (kind == SourceFormat.Hdf5)
+            {
+                ArrayDescription h5 = Hdf5File.Open(name, bytes, length).Describe(options.Dataset);
+                (ElementType ht, bool hbe, int[] hrs, long hrows) = Geometry(name, h5);
+                match(name, ht, hbe, hrs);
+                return new ShardFile(name, null, length, h5.DataOffset, hrows, rowBase, h5.Format, h5.Chunks, bytes);
+            }
+
+            (ElementType t, bool be, int[] rs, long rows, long offset, string format) = kind == SourceFormat.Npy
+                ? DescribeNpy(name, bytes, length)
+                : DescribeRaw(name, length, options, fileCount);
+            match(name, t, be, rs);
+            return new ShardFile(name, null, length, offset, rows, rowBase, format, null, bytes);
+        }
+        catch
+        {
+            bytes.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The format of one path: the option, or from the name (<c>.npy</c>, <c>.h5</c>/<c>.hdf5</c>/<c>.he5</c>, a Zarr directory).</summary>
     internal static SourceFormat FormatOf(SourceFormat option, string path)
     {
         if (option != SourceFormat.Auto)
         {
             return option;
+        }
+
+        if (RemoteEngine.IsUrl(path) && path.IndexOf('?', StringComparison.Ordinal) is int query and >= 0)
+        {
+            path = path[..query]; // a presigned or SAS URL: the name is before the query
         }
 
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
@@ -221,6 +301,8 @@ internal sealed class ArraySource : IDisposable
         {
             s.Dispose();
         }
+
+        Remote?.Dispose();
     }
 
     internal static string Describe(ElementType type, bool bigEndian) =>
@@ -228,7 +310,7 @@ internal sealed class ArraySource : IDisposable
 
     internal static string FormatShape(IReadOnlyList<int> shape) => "(" + string.Join(", ", shape) + (shape.Count == 1 ? ",)" : ")");
 
-    private static List<string> ResolvePaths(SourceOptions options, string role)
+    private static List<string> ResolvePaths(SourceOptions options, string role, Func<RemoteEngine> engine)
     {
         var paths = new List<string>();
         if (options.Paths is not null)
@@ -240,11 +322,22 @@ internal sealed class ArraySource : IDisposable
                     throw new ArgumentException($"{role}.paths: expected file paths; found an empty entry.", nameof(options));
                 }
 
-                paths.Add(p);
+                if (RemoteEngine.IsUrl(p) && IsPattern(p))
+                {
+                    paths.AddRange(ListRemote(engine(), p, role));
+                }
+                else
+                {
+                    paths.Add(p);
+                }
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Glob))
+        if (!string.IsNullOrWhiteSpace(options.Glob) && RemoteEngine.IsUrl(options.Glob))
+        {
+            paths.AddRange(ListRemote(engine(), options.Glob, role));
+        }
+        else if (!string.IsNullOrWhiteSpace(options.Glob))
         {
             string glob = options.Glob;
             string directory = Path.GetDirectoryName(glob) is { Length: > 0 } d ? d : ".";
@@ -280,6 +373,25 @@ internal sealed class ArraySource : IDisposable
         return paths;
     }
 
+    /// <summary>A URL with <c>*</c> or <c>?</c> in its object name (before any query string): a shard pattern to list.</summary>
+    private static bool IsPattern(string url)
+    {
+        int query = url.IndexOf('?', url.IndexOf("://", StringComparison.Ordinal) + 3);
+        ReadOnlySpan<char> name = query < 0 ? url : url.AsSpan(0, query);
+        return name.IndexOfAny('*', '?') >= 0 || (query >= 0 && url.AsSpan(0, query).Contains('*'));
+    }
+
+    private static IReadOnlyList<string> ListRemote(RemoteEngine engine, string pattern, string role)
+    {
+        IReadOnlyList<string> matches = engine.List(pattern);
+        if (matches.Count == 0)
+        {
+            throw new FileNotFoundException($"{role}: '{RemoteEngine.Redact(pattern)}': expected at least one matching object; found none.", RemoteEngine.Redact(pattern));
+        }
+
+        return matches;
+    }
+
     private static SafeFileHandle OpenFile(string path)
     {
         if (Directory.Exists(path))
@@ -302,9 +414,12 @@ internal sealed class ArraySource : IDisposable
         }
     }
 
-    private static (ElementType, bool, int[], long, long, string) DescribeNpy(string path, SafeFileHandle handle, long length)
+    private static (ElementType, bool, int[], long, long, string) DescribeNpy(string path, SafeFileHandle handle, long length) =>
+        DescribeNpy(path, new LocalFileBytes(path, handle, length), length);
+
+    private static (ElementType, bool, int[], long, long, string) DescribeNpy(string path, ByteSource bytes, long length)
     {
-        NpyHeader header = NpyHeader.Read(path, handle, length);
+        NpyHeader header = NpyHeader.Read(path, bytes, length);
         int[] rowShape = ToRowShape(path, "shape", header.Shape.AsSpan(1));
         long rows = header.Shape[0];
         long rowBytes = RowBytesOf(path, rowShape, header.ElementType);
