@@ -16,6 +16,7 @@ internal sealed class InfoCommand : VerbCommand
     private readonly Option<ElementTypeValue?> _dtype = CliOptions.ElementType("info", "--dtype", "D", "raw files only: element type (float64, <f8, >i4...)");
     private readonly Option<int?> _cols = CliOptions.Int("info", "--cols", "C", "raw files only: elements per row (default 1)", minimum: 1);
     private readonly Option<string?> _dataset = CliOptions.Text("--dataset", "NAME", LoaderOptionSet.DatasetHelp);
+    private readonly Option<string?> _endpoint = CliOptions.Text("--endpoint", "URL", LoaderOptionSet.EndpointHelp);
 
     public InfoCommand()
         : base("info", "Describes an array (one file or shards concatenated along axis 0): dtype, shape, row bytes, data offset, file size, the number of valid window starts for --window W, and the shards.", "at least one input file")
@@ -26,6 +27,7 @@ internal sealed class InfoCommand : VerbCommand
         Add(_dtype);
         Add(_cols);
         Add(_dataset);
+        Add(_endpoint);
     }
 
     public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
@@ -34,6 +36,7 @@ internal sealed class InfoCommand : VerbCommand
         int window = result.GetValue(_window) ?? 16;
         SourceOptions source = SourceOptions.FromPaths(paths);
         source.Dataset = result.GetValue(_dataset);
+        source.Endpoint = result.GetValue(_endpoint);
         ElementTypeValue? dtype = result.GetValue(_dtype);
         int? cols = result.GetValue(_cols);
         if (dtype is { } raw)

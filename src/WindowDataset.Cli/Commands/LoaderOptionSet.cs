@@ -15,11 +15,13 @@ internal sealed class LoaderOptionSet
     private readonly Option<string?> _pageCache;
     private readonly Option<string?> _config;
     private readonly Option<string?> _dataset;
+    private readonly Option<string?> _endpoint;
 
     public LoaderOptionSet(string verb, string windowHelp, string workersHelp, string dtypeHelp, string memoryBudgetHelp, string pageCacheHelp, string configHelp)
     {
         _config = CliOptions.Text("--config", "FILE", configHelp);
         _dataset = CliOptions.Text("--dataset", "NAME", DatasetHelp);
+        _endpoint = CliOptions.Text("--endpoint", "URL", EndpointHelp);
         _window = CliOptions.Int(verb, "--window", "W", windowHelp, minimum: 1);
         _batch = CliOptions.Int(verb, "--batch", "B", "windows per batch (default 64)", minimum: 1);
         _workers = CliOptions.Int(verb, "--workers", "N", workersHelp, minimum: 1, maximum: 256);
@@ -32,12 +34,16 @@ internal sealed class LoaderOptionSet
     /// <summary>The help of every verb's <c>--dataset</c>.</summary>
     public const string DatasetHelp = "HDF5: the dataset (/group/name); Zarr: the array inside a group (grp/x); needed when there is more than one";
 
+    /// <summary>The help of every verb's <c>--endpoint</c>.</summary>
+    public const string EndpointHelp = "s3:// sources: the endpoint of an S3-compatible server (path-style); default AWS_ENDPOINT_URL, else AWS";
+
     public Option<ulong?> Seed => _seed;
 
     public void AddTo(Command command)
     {
         command.Add(_config);
         command.Add(_dataset);
+        command.Add(_endpoint);
         command.Add(_window);
         command.Add(_batch);
         command.Add(_workers);
@@ -55,6 +61,11 @@ internal sealed class LoaderOptionSet
         if (result.GetValue(_dataset) is { } dataset)
         {
             options.Source.Dataset = dataset;
+        }
+
+        if (result.GetValue(_endpoint) is { } endpoint)
+        {
+            options.Source.Endpoint = endpoint;
         }
 
         if (result.GetValue(_window) is { } window)

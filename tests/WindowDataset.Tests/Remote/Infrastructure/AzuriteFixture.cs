@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
-using WindowDataset.Tests.Infrastructure;
 
 namespace WindowDataset.Tests.Remote.Infrastructure;
 
@@ -14,7 +13,7 @@ public sealed class AzuriteFixture : IDisposable
 
     // Azurite's documented well-known development account key (not a secret).
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private readonly TempDirectory _data = new();
+    private readonly WindowDataset.Tests.Infrastructure.TempDirectory _data = new();
     private readonly NodeServer _server;
 
     public AzuriteFixture()

@@ -1,7 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using WindowDataset.Tests.Infrastructure;
 
 namespace WindowDataset.Tests.Remote.Infrastructure;
 
@@ -12,7 +11,7 @@ namespace WindowDataset.Tests.Remote.Infrastructure;
 public sealed class S3rverFixture : IDisposable
 {
     public const string Bucket = "windowds";
-    private readonly TempDirectory _data = new();
+    private readonly WindowDataset.Tests.Infrastructure.TempDirectory _data = new();
     private readonly NodeServer _server;
 
     public S3rverFixture()
