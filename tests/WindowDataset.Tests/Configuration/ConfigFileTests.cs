@@ -117,7 +117,7 @@ public sealed class ConfigFileTests : IDisposable
 
     [Theory]
     [InlineData("""{ "loader": { "source": { "paths": ["a.npy"] }, "batchSizee": 4 } }""", "$.loader.batchSizee", "unknown key 'batchSizee' (known keys: source, window, batchSize,")]
-    [InlineData("""{ "loader": { "source": { "paths": ["a.npy"], "foo": 1 } } }""", "$.loader.source.foo", "unknown key 'foo' (known keys: paths, glob, format, dataset, dtype, rowShape, rows, headerOffset).")]
+    [InlineData("""{ "loader": { "source": { "paths": ["a.npy"], "foo": 1 } } }""", "$.loader.source.foo", "unknown key 'foo' (known keys: paths, glob, format, dataset, endpoint, dtype, rowShape, rows, headerOffset).")]
     [InlineData("""{ "loader": { "source": { "paths": ["a.npy"], "dType": "f8" } } }""", "$.loader.source.dType", "unknown key 'dType'")]
     [InlineData("""{ "loader": { "source": { "paths": ["a.npy"] }, "target": { "kind": "next", "bar": [] } } }""", "$.loader.target.bar", "unknown key 'bar'")]
     [InlineData("""{ "source": { "paths": ["a.npy"] }, "Window": 4 }""", "$.Window", "unknown key 'Window'")]
