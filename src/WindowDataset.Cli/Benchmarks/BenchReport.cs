@@ -85,7 +85,7 @@ internal sealed class BenchReport
             $"  first batch {m.FirstBatchMs:F1} ms, data wait {m.DataWaitShare:P1}{(m.ReadAmplification > 0 ? $", chunks decoded {m.ReadAmplification:F2} B per B delivered, cache hits {m.ChunkHitShare:P0}" : string.Empty)}, peak RSS {Units.Bytes(m.PeakRss)}, peak private {Units.Bytes(m.PeakPrivate)} (+{Units.Bytes(m.PeakPrivate - m.PrivateBefore)} over the {Units.Bytes(m.PrivateBefore)} before; budget {budget}){best}"));
         if (m.RemoteRequests > 0)
         {
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  remote: {m.RemoteRequests} requests ({(double)m.RemoteRequests / Math.Max(1, m.Windows):F2} per window), {m.FetchedPerDelivered:F2} bytes fetched per byte delivered, {m.RemoteRetries} retries"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  remote: {m.RemoteRequests} requests ({(double)m.RemoteRequests / Math.Max(1, m.Windows):F2} per window), {m.FetchedPerDelivered:F2} bytes fetched per byte delivered, {m.RemoteRetries} retries{(m.WrongWindows is { } wrong ? $", {wrong} windows differing from the ranged GETs' bytes" : string.Empty)}"));
         }
 
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -144,6 +144,15 @@ internal sealed class BenchReport
         WriteRate(w, "get_parallel", f.GetParallel, f.WindowsPerSecond);
         w.WriteNumber("remote_requests", f.RemoteRequests);
         w.WriteNumber("remote_retries", f.RemoteRetries);
+        if (f.WrongWindows is { } wrong)
+        {
+            w.WriteNumber("wrong_windows", wrong);
+        }
+        else
+        {
+            w.WriteNull("wrong_windows");
+        }
+
         w.WriteNumber("remote_bytes_fetched_per_byte", f.FetchedPerDelivered);
         if (f.Best is { } best)
         {
@@ -226,6 +235,7 @@ internal sealed class BenchReport
             GetParallel = Of(r.GetParallel, "get_parallel"),
             RemoteRequests = r.RemoteRequests,
             RemoteRetries = r.RemoteRetries,
+            WrongWindows = r.WrongWindows,
             FetchedPerDelivered = r.RemoteBytesFetched > 0 && r.LoaderBytes > 0 ? (double)r.RemoteBytesFetched / r.LoaderBytes : 0,
             ProducerWaitShare = r.ProducerWaitShare,
             Pread = pread,
@@ -272,6 +282,7 @@ internal sealed class BenchReport
             GetParallel = MedianRate(f => f.GetParallel, "get_parallel"),
             RemoteRequests = (long)Median(all.Select(f => (double)f.RemoteRequests)),
             RemoteRetries = (long)Median(all.Select(f => (double)f.RemoteRetries)),
+            WrongWindows = all.All(f => f.WrongWindows is null) ? null : all.Max(f => f.WrongWindows ?? 0),
             FetchedPerDelivered = Median(all.Select(f => f.FetchedPerDelivered)),
             ProducerWaitShare = Median(all.Select(f => f.ProducerWaitShare)),
             Pread = pread,
@@ -318,6 +329,8 @@ internal sealed class BenchReport
         public long RemoteRequests { get; init; }
 
         public long RemoteRetries { get; init; }
+
+        public long? WrongWindows { get; init; }
 
         public double FetchedPerDelivered { get; init; }
 

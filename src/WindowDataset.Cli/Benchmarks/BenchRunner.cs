@@ -181,6 +181,9 @@ internal sealed class BenchRunner
         long windows = 0;
         long bytes = 0;
         LoaderStatistics stats;
+
+        // A source by URL: every window the loader delivers is checked against the parallel-GET baseline's bytes.
+        ulong[]? loaderHashes = c.RemoteBaselines && c.OutputType == c.FileType ? new ulong[plan.Count] : null;
         long residentBefore;
         long? cachedBefore;
         using (MemoryMonitor monitor = MemoryMonitor.Start())
@@ -216,6 +219,15 @@ internal sealed class BenchRunner
                 }
 
                 CheckStarts(batch, plan, windows);
+                if (loaderHashes is not null)
+                {
+                    int windowBytes = batch.Data.Length / batch.Count;
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        loaderHashes[windows + i] = WindowHash.Of(batch.Data.Slice(i * windowBytes, windowBytes));
+                    }
+                }
+
                 windows += batch.Count;
                 bytes += batch.Data.Length;
                 if (c.StepMs > 0)
@@ -267,6 +279,7 @@ internal sealed class BenchRunner
         TimeSpan? madvise = Measure(BaselineSet.Madvise, () => MadviseBaseline.Run(plan, _cancellationToken));
         TimeSpan? memcpy = Measure(BaselineSet.Memcpy, () => MemcpyBaseline.Run(plan, _cancellationToken));
         (TimeSpan Time, long Requests)? getSerial = null, getParallel = null;
+        long? wrongWindows = null;
         if (c.RemoteBaselines)
         {
             // The same windows as ranged GETs of exactly their bytes: one at a time (a naive client), and with as
@@ -282,7 +295,17 @@ internal sealed class BenchRunner
             (long _, double serialSeconds, long serialRequests) = RemoteBaselines.OneAtATime(url, ranges, endpoint, _cancellationToken);
             getSerial = (TimeSpan.FromSeconds(serialSeconds), serialRequests);
             progress(++done);
-            (long _, double parallelSeconds, long parallelRequests) = RemoteBaselines.Parallel(url, ranges, _settings.Options.Remote.Concurrency, endpoint, _cancellationToken);
+            ulong[]? baselineHashes = loaderHashes is null ? null : new ulong[plan.Count];
+            (long _, double parallelSeconds, long parallelRequests) = RemoteBaselines.Parallel(url, ranges, _settings.Options.Remote.Concurrency, endpoint, _cancellationToken, baselineHashes);
+            if (baselineHashes is not null)
+            {
+                wrongWindows = 0;
+                for (int i = 0; i < baselineHashes.Length; i++)
+                {
+                    wrongWindows += baselineHashes[i] == loaderHashes![i] ? 0 : 1;
+                }
+            }
+
             getParallel = (TimeSpan.FromSeconds(parallelSeconds), parallelRequests);
             progress(++done);
         }
@@ -301,6 +324,7 @@ internal sealed class BenchRunner
             RemoteRetries = stats.RemoteRetries,
             GetSerial = getSerial?.Time,
             GetParallel = getParallel?.Time,
+            WrongWindows = wrongWindows,
             ChunkHitShare = stats.ChunkHits + stats.ChunkMisses > 0 ? (double)stats.ChunkHits / (stats.ChunkHits + stats.ChunkMisses) : 0,
             ProducerWaitShare = stats.Elapsed > TimeSpan.Zero ? Math.Clamp(stats.ProducerWait / stats.Elapsed / Math.Max(1, c.Workers), 0, 1) : 0,
             Pread = pread,

@@ -29,6 +29,9 @@ internal sealed record RunResult
 
     public TimeSpan? GetParallel { get; init; }
 
+    /// <summary>Sources by URL: windows whose bytes differ from the parallel-GET baseline's (null when not checked).</summary>
+    public long? WrongWindows { get; init; }
+
     /// <summary>Chunked sources: share of chunk requests the cache served.</summary>
     public double ChunkHitShare { get; init; }
 

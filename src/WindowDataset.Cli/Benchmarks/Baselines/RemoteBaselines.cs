@@ -27,7 +27,13 @@ internal static class RemoteBaselines
 
     /// <summary>Reads every range of <paramref name="url"/> with <paramref name="parallelism"/> ranged GETs in flight.</summary>
     /// <returns>Bytes read, seconds taken, requests sent (retries included).</returns>
-    public static (long Bytes, double Seconds, long Requests) Parallel(string url, IReadOnlyList<(long Offset, int Length)> ranges, int parallelism, string? endpoint, CancellationToken cancellationToken)
+    /// <param name="url">The object.</param>
+    /// <param name="ranges">Byte ranges to read.</param>
+    /// <param name="parallelism">Requests in flight.</param>
+    /// <param name="endpoint">S3 endpoint override, or null.</param>
+    /// <param name="cancellationToken">Stops the reads.</param>
+    /// <param name="hashes">When given, receives <see cref="WindowHash.Of"/> of each range's bytes (to check another reader's windows).</param>
+    public static (long Bytes, double Seconds, long Requests) Parallel(string url, IReadOnlyList<(long Offset, int Length)> ranges, int parallelism, string? endpoint, CancellationToken cancellationToken, ulong[]? hashes = null)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(ranges);
@@ -61,6 +67,11 @@ internal static class RemoteBaselines
                                 int got = await fetcher.ReadAsync(offset, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
                                 if (got == length)
                                 {
+                                    if (hashes is not null)
+                                    {
+                                        hashes[i] = WindowHash.Of(buffer.AsSpan(0, length));
+                                    }
+
                                     Interlocked.Add(ref bytes, got);
                                     break;
                                 }
