@@ -6,7 +6,7 @@ using WindowDataset.Sources;
 namespace WindowDataset.Fuzz;
 
 /// <summary>
-/// The bytes are a whole HDF5 file. It is opened with <see cref="Hdf5File.Open"/> (superblock, object headers, group
+/// The bytes are a whole HDF5 file. It is opened with <see cref="Hdf5File.Open(string, Microsoft.Win32.SafeHandles.SafeFileHandle, long)"/> (superblock, object headers, group
 /// B-trees, heaps), every dataset is described (datatype, dataspace, layout, filters, chunk index), a contiguous
 /// dataset's range is checked against the file, and the first chunks of a chunked one are decoded. Only
 /// <see cref="InvalidDataException"/> and <see cref="NotSupportedException"/> are expected failures. Seed the corpus
