@@ -151,16 +151,7 @@ internal sealed class ArraySource : IDisposable
                     (ElementType t, bool be, int[] rs, long rows, long offset, string format) = kind == SourceFormat.Npy
                         ? DescribeNpy(path, handle, length)
                         : DescribeRaw(path, length, options, paths.Count);
-                    if (type is null)
-                    {
-                        (type, bigEndian, rowShape, firstPath) = (t, be, rs, path);
-                    }
-                    else if (t != type || be != bigEndian || !rs.AsSpan().SequenceEqual(rowShape))
-                    {
-                        throw new InvalidDataException(
-                            $"{path}: shard does not match {firstPath}: expected dtype {Describe(type.Value, bigEndian)} and row shape {FormatShape(rowShape!)}; found dtype {Describe(t, be)} and row shape {FormatShape(rs)}.");
-                    }
-
+                    Match(path, t, be, rs);
                     shards.Add(new ShardFile(path, handle, length, offset, rows, rowBase, format));
                     rowBase += rows;
                 }
