@@ -27,9 +27,14 @@ public sealed class RemoteOptions
     [JsonConverter(typeof(ByteSizeConverter))]
     public long BlockSize { get; set; } = 64 * 1024;
 
-    /// <summary>RAM for fetched blocks (LRU), including blocks being read ahead; part of the memory budget. Default 64 MiB.</summary>
+    /// <summary>
+    /// RAM for fetched blocks (LRU), including blocks being read ahead; part of the memory budget. 0 (default): sized
+    /// for the loader's read-ahead, (readAhead + 2) batches of every worker's windows plus a block each, at least
+    /// 64 MiB and at most half the budget (measured: a 64 MiB cache held only about a third of the read-ahead of 2
+    /// workers over 256 KB windows, which then waited on one request at a time).
+    /// </summary>
     [JsonConverter(typeof(ByteSizeConverter))]
-    public long MemoryCacheBytes { get; set; } = 64L << 20;
+    public long MemoryCacheBytes { get; set; }
 
     /// <summary>A folder for a local disk cache of fetched blocks, shared safely by processes on one machine. Null: no disk cache.</summary>
     public string? CacheDirectory { get; set; }
@@ -70,9 +75,9 @@ public sealed class RemoteOptions
             return Invariant($"{key}.blockSize: expected 4KiB..64MiB; found {o.BlockSize}.");
         }
 
-        if (o.MemoryCacheBytes < 4 * o.BlockSize)
+        if (o.MemoryCacheBytes != 0 && o.MemoryCacheBytes < 4 * o.BlockSize)
         {
-            return Invariant($"{key}.memoryCacheBytes: expected at least 4 blocks ({4 * o.BlockSize} bytes); found {o.MemoryCacheBytes}.");
+            return Invariant($"{key}.memoryCacheBytes: expected 0 (sized for the read-ahead) or at least 4 blocks ({4 * o.BlockSize} bytes); found {o.MemoryCacheBytes}.");
         }
 
         if (o.CacheDirectory is { Length: 0 })

@@ -15,6 +15,9 @@ internal sealed record BenchConfiguration
 
     public required ElementType FileType { get; init; }
 
+    /// <summary>The file stores big-endian elements (the loader delivers them swapped: raw ranged GETs are not comparable).</summary>
+    public bool FileBigEndian { get; init; }
+
     public required int Window { get; init; }
 
     public required int BatchSize { get; init; }

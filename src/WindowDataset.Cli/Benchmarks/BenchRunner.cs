@@ -129,6 +129,7 @@ internal sealed class BenchRunner
             PageCache = options.PageCache,
             OutputType = probe.OutputType,
             FileType = probe.Info.ElementType,
+            FileBigEndian = probe.Info.BigEndian,
             Window = probe.Window,
             BatchSize = probe.BatchSize,
             Workers = probe.Workers,
@@ -143,7 +144,8 @@ internal sealed class BenchRunner
 
             // Raw-offset baselines read a flat file; a chunked source's baselines are h5py and zarr-python (bench/python/baselines.py).
             Baselines = plan.Chunked || plan.Remote ? BaselineSet.None : _settings.Baselines,
-            RemoteBaselines = plan.Remote && !plan.Chunked && _settings.Baselines != BaselineSet.None && probe.Info.Shards.Count == 1,
+            RemoteBaselines = plan.Remote && !plan.Chunked && _settings.Baselines != BaselineSet.None && probe.Info.Shards.Count == 1
+                && _settings.Options.Source.Paths is [string only] && only.IndexOfAny(['*', '?']) < 0 && string.IsNullOrEmpty(_settings.Options.Source.Glob),
             Rows = probe.Info.Rows,
             FileBytes = probe.Info.Shards.Sum(s => s.FileLength),
         };
@@ -183,7 +185,7 @@ internal sealed class BenchRunner
         LoaderStatistics stats;
 
         // A source by URL: every window the loader delivers is checked against the parallel-GET baseline's bytes.
-        ulong[]? loaderHashes = c.RemoteBaselines && c.OutputType == c.FileType ? new ulong[plan.Count] : null;
+        ulong[]? loaderHashes = c.RemoteBaselines && c.OutputType == c.FileType && !c.FileBigEndian ? new ulong[plan.Count] : null;
         long residentBefore;
         long? cachedBefore;
         using (MemoryMonitor monitor = MemoryMonitor.Start())

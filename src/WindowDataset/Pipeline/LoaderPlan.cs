@@ -198,9 +198,14 @@ internal sealed class LoaderPlan : IDisposable
         // another to release a chunk for long; the batch buffers come first, the cache takes what they leave.
         long inputSlot = LargestChunk(Source), labelSlot = Labels is null ? 0 : LargestChunk(Labels);
         int readers = pipelined ? Workers : 1;
-        _decodeScratchBytes = Math.Max(inputSlot, labelSlot);
+        // The decoders rent their stored-chunk and intermediate buffers from the shared array pool, which rounds up
+        // to a power of two: count two such buffers per worker.
+        long slot = Math.Max(inputSlot, labelSlot);
+        _decodeScratchBytes = slot == 0 ? 0 : 2 * (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)(slot + (slot / 8) + (64 << 10)));
         // A block shuffle keeps its set of chunks (and the one its windows run into) resident as well.
-        int resident = readers + (options.ShuffleBlock is { } shuffle && pipelined ? shuffle.Chunks + 1 : 0);
+        // A block shuffle keeps its set resident: every chunk of a block's row band (the chunks across the row's
+        // axes too) for each block of the set, and the band its windows run into.
+        int resident = readers + (options.ShuffleBlock is { } shuffle && pipelined ? (int)Math.Min(1 << 20, (shuffle.Chunks + 1 + ((options.Window - 1) / Math.Max(1, FirstChunkRows(Source)))) * ChunksPerRowBand(Source)) : 0);
         _minimumCacheBytes = (inputSlot * resident) + (labelSlot * resident);
         readers = resident;
         Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
@@ -212,6 +217,15 @@ internal sealed class LoaderPlan : IDisposable
         }
 
         long budget = options.MemoryBudget;
+        if (Source.Remote is { } remote)
+        {
+            // The block cache must hold what the workers read ahead, or read-ahead is cut short and each window
+            // waits for its own request.
+            long window = (span * Source.RowBytes) + options.Remote.BlockSize;
+            long ahead = (options.ReadAhead + 2L) * Workers * options.BatchSize * window;
+            remote.GrowCache(Math.Min(ahead, budget / 2));
+        }
+
         long minimumCache = options.ChunkCache is { } asked && _minimumCacheBytes > 0 ? Math.Max(asked, _minimumCacheBytes) : _minimumCacheBytes;
         if (options.ChunkCache is { } cache && _minimumCacheBytes > 0 && cache < _minimumCacheBytes)
         {
@@ -265,6 +279,38 @@ internal sealed class LoaderPlan : IDisposable
         }
 
         throw new ArgumentException($"{source.Shards[0].Path}: shuffleBlock.rows: expected a block height for a source without chunks ({source.Shards[0].Format}); found none.", nameof(options));
+    }
+
+    private static long FirstChunkRows(ArraySource source)
+    {
+        foreach (ShardFile s in source.Shards)
+        {
+            if (s.Chunks is { } c)
+            {
+                return c.ChunkShape[0];
+            }
+        }
+
+        return 0;
+    }
+
+    private static long ChunksPerRowBand(ArraySource source)
+    {
+        foreach (ShardFile s in source.Shards)
+        {
+            if (s.Chunks is { } c)
+            {
+                long n = 1;
+                for (int axis = 1; axis < c.GridShape.Length; axis++)
+                {
+                    n *= c.GridShape[axis];
+                }
+
+                return n;
+            }
+        }
+
+        return 1;
     }
 
     private static long LargestChunk(ArraySource source)

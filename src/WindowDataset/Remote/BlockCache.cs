@@ -11,6 +11,7 @@ namespace WindowDataset.Remote;
 internal sealed class BlockCache(long capacity, int blockSize)
 {
     private readonly Lock _gate = new();
+    private long _capacity = capacity;
     private readonly Dictionary<(int, long), BlockEntry> _map = [];
     private readonly LinkedList<BlockEntry> _lru = new();
     private long _bytes;
@@ -29,6 +30,27 @@ internal sealed class BlockCache(long capacity, int blockSize)
     }
 
     public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Bytes the cache may hold.</summary>
+    public long Capacity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _capacity;
+            }
+        }
+    }
+
+    /// <summary>Raises the capacity (never lowers it): the loader sizes the cache for its read-ahead once it knows its batches.</summary>
+    public void Grow(long capacity)
+    {
+        lock (_gate)
+        {
+            _capacity = Math.Max(_capacity, capacity);
+        }
+    }
 
     /// <summary>
     /// Pins the blocks [<paramref name="first"/>, first + entries.Length) of an object into <paramref name="entries"/>,
@@ -77,7 +99,7 @@ internal sealed class BlockCache(long capacity, int blockSize)
                     continue;
                 }
 
-                if (_unreadBytes + blockSize > capacity * 3 / 4 || Create(objectId, index, objectLength, unread: true, mayExceed: false) is not { } entry)
+                if (_unreadBytes + blockSize > _capacity * 3 / 4 || Create(objectId, index, objectLength, unread: true, mayExceed: false) is not { } entry)
                 {
                     return;
                 }
@@ -119,9 +141,9 @@ internal sealed class BlockCache(long capacity, int blockSize)
         {
             Debug.Assert(entry.Pins > 0, "released more often than acquired");
             entry.Pins--;
-            if (_bytes > capacity)
+            if (_bytes > _capacity)
             {
-                Trim(capacity);
+                Trim(_capacity);
             }
         }
     }
@@ -159,7 +181,7 @@ internal sealed class BlockCache(long capacity, int blockSize)
     private BlockEntry? Create(int objectId, long index, long objectLength, bool unread, bool mayExceed)
     {
         byte[]? buffer = null;
-        if (_bytes + blockSize > capacity)
+        if (_bytes + blockSize > _capacity)
         {
             buffer = EvictOne(unread);
             if (buffer is null && !mayExceed)

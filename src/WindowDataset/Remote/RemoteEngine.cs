@@ -48,7 +48,7 @@ internal sealed class RemoteEngine : IDisposable
         _blockSize = checked((int)_options.BlockSize);
         _timeout = TimeSpan.FromMilliseconds(_options.RequestTimeoutMilliseconds);
         _limiter = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
-        _ram = new BlockCache(_options.MemoryCacheBytes, _blockSize);
+        _ram = new BlockCache(_options.MemoryCacheBytes == 0 ? DefaultCacheBytes : _options.MemoryCacheBytes, _blockSize);
         _retriesLeft = _options.RetryBudget;
         if (_options.CacheDirectory is { } directory)
         {
@@ -56,7 +56,22 @@ internal sealed class RemoteEngine : IDisposable
         }
     }
 
+    /// <summary>The RAM block cache's size before the loader sizes it for its read-ahead (<see cref="RemoteOptions.MemoryCacheBytes"/> 0).</summary>
+    public const long DefaultCacheBytes = 64L << 20;
+
     public RemoteOptions Options => _options.Clone();
+
+    /// <summary>Bytes the RAM block cache may hold (part of the loader's memory budget).</summary>
+    public long CacheCapacity => _ram.Capacity;
+
+    /// <summary>Raises the RAM block cache to <paramref name="bytes"/> unless <see cref="RemoteOptions.MemoryCacheBytes"/> fixed it.</summary>
+    public void GrowCache(long bytes)
+    {
+        if (_options.MemoryCacheBytes == 0)
+        {
+            _ram.Grow(bytes);
+        }
+    }
 
     public RemoteStatistics Statistics => new(
         Interlocked.Read(ref _opens),

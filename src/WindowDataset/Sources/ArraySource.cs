@@ -47,7 +47,7 @@ internal sealed class ArraySource : IDisposable
     public RemoteEngine? Remote { get; private set; }
 
     /// <summary>Bytes of the remote engine's RAM block cache (part of the memory budget); 0 for local sources.</summary>
-    public long RemoteCacheBytes => Remote is null ? 0 : Remote.Options.MemoryCacheBytes;
+    public long RemoteCacheBytes => Remote?.CacheCapacity ?? 0;
 
     public ElementType ElementType { get; }
 

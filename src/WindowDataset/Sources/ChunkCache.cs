@@ -88,7 +88,7 @@ internal sealed unsafe class ChunkCache : IDisposable
 
             if (slot.State != SlotState.Empty)
             {
-                _map.Remove(slot.Key);
+                RemoveIfMapped(slot);
             }
 
             slot.Key = key;
@@ -122,7 +122,7 @@ internal sealed unsafe class ChunkCache : IDisposable
                 }
                 else
                 {
-                    _map.Remove(key);
+                    RemoveIfMapped(slot);
                     slot.State = SlotState.Failed;
                     slot.Pins--;
                 }
@@ -196,6 +196,15 @@ internal sealed unsafe class ChunkCache : IDisposable
         }
 
         return best;
+    }
+
+    /// <summary>Drops the slot's key from the map only while the key still maps to this slot: after a failed decode a retry may own the key in another slot.</summary>
+    private void RemoveIfMapped(Slot slot)
+    {
+        if (_map.TryGetValue(slot.Key, out Slot? current) && ReferenceEquals(current, slot))
+        {
+            _map.Remove(slot.Key);
+        }
     }
 
     private void Unpin(Slot slot)

@@ -57,7 +57,7 @@ public sealed class RemoteUrlTests
     [Theory]
     [InlineData("concurrency", "remote.concurrency: expected 1..1024; found 0.")]
     [InlineData("blockSize", "remote.blockSize: expected 4KiB..64MiB; found 100.")]
-    [InlineData("memoryCacheBytes", "remote.memoryCacheBytes: expected at least 4 blocks")]
+    [InlineData("memoryCacheBytes", "remote.memoryCacheBytes: expected 0 (sized for the read-ahead) or at least 4 blocks")]
     [InlineData("requestTimeoutMilliseconds", "remote.requestTimeoutMilliseconds: expected 1..3600000; found 0.")]
     [InlineData("maxRetries", "remote.maxRetries: expected 0..100; found -1.")]
     [InlineData("retryBudget", "remote.retryBudget: expected >= 0; found -1.")]
