@@ -68,7 +68,7 @@ public sealed class WindowLoaderOptions
 
     /// <summary>
     /// Upper bound, in bytes, of all the buffers the loader holds: batch buffers, target buffers, per-worker scratch
-    /// and, for chunked sources, the decoded-chunk cache (<see cref="ChunkCache"/>) and one stored chunk per worker.
+    /// and, for chunked sources, the decoded-chunk cache (<see cref="ChunkCache"/>) and the decoders' buffers (two per worker).
     /// Buffers = min(floor(what is left / batch bytes), prefetch + 1), at least 2. Default 1 GiB.
     /// </summary>
     [JsonConverter(typeof(ByteSizeConverter))]

@@ -48,7 +48,7 @@ internal sealed class LoaderPlan : IDisposable
     /// <summary>Bytes of one full batch, input and target.</summary>
     public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes;
 
-    /// <summary>Conversion scratch of all workers, and for chunked sources one stored (compressed) chunk per worker.</summary>
+    /// <summary>Conversion scratch of all workers, and for chunked sources the decoders' two pool buffers per worker (and the remote block caches).</summary>
     public long ScratchBytes => (Workers * (Gatherer.ScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes;
 
     /// <summary>The remote engines' RAM block caches (0 for local sources): fixed by <c>remote.memoryCacheBytes</c>, counted with the scratch.</summary>
