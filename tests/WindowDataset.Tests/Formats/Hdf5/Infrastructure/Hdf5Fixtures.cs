@@ -2,6 +2,7 @@ using Microsoft.Win32.SafeHandles;
 using WindowDataset.Formats;
 using WindowDataset.Formats.Hdf5;
 using WindowDataset.Sources;
+using WindowDataset.Tests.Infrastructure;
 
 namespace WindowDataset.Tests.Formats.Hdf5.Infrastructure;
 
@@ -83,76 +84,7 @@ public static class Hdf5Fixtures
             return output;
         }
 
-        ChunkedArray chunks = d.Chunks!;
-        Assert.Equal(d.Shape, chunks.Shape);
-        byte[] buffer = new byte[chunks.ChunkBytes];
-        int rank = d.Shape.Length;
-        var coords = new long[rank];
-        long count = 1;
-        foreach (long g in chunks.GridShape)
-        {
-            count *= g;
-        }
-
-        for (long n = 0; n < count; n++)
-        {
-            long rest = n;
-            for (int i = rank - 1; i >= 0; i--)
-            {
-                coords[i] = rest % chunks.GridShape[i];
-                rest /= chunks.GridShape[i];
-            }
-
-            if (!chunks.TryReadChunk(coords, buffer))
-            {
-                for (int i = 0; i < buffer.Length; i += size)
-                {
-                    chunks.FillValue.CopyTo(buffer, i);
-                }
-            }
-
-            CopyChunk(buffer, chunks, coords, output, size);
-        }
-
-        return output;
-    }
-
-    /// <summary>Copies the part of a decoded chunk inside the array's shape into the C-order output.</summary>
-    private static void CopyChunk(byte[] chunk, ChunkedArray a, long[] coords, byte[] output, int size)
-    {
-        int rank = a.Shape.Length;
-        var inner = new long[rank];
-        var extent = new long[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            extent[i] = Math.Min(a.ChunkShape[i], a.Shape[i] - (coords[i] * a.ChunkShape[i]));
-        }
-
-        long runs = 1;
-        for (int i = 0; i < rank - 1; i++)
-        {
-            runs *= extent[i];
-        }
-
-        for (long r = 0; r < runs; r++)
-        {
-            long rest = r;
-            for (int i = rank - 2; i >= 0; i--)
-            {
-                inner[i] = rest % extent[i];
-                rest /= extent[i];
-            }
-
-            long src = 0, dst = 0;
-            for (int i = 0; i < rank - 1; i++)
-            {
-                src = (src * a.ChunkShape[i]) + inner[i];
-                dst = (dst * a.Shape[i]) + (coords[i] * a.ChunkShape[i]) + inner[i];
-            }
-
-            src = ((src * a.ChunkShape[rank - 1]) * size);
-            dst = ((dst * a.Shape[rank - 1]) + (coords[rank - 1] * a.ChunkShape[rank - 1])) * size;
-            Array.Copy(chunk, src, output, dst, extent[rank - 1] * size);
-        }
+        Assert.Equal(d.Shape, d.Chunks!.Shape);
+        return ChunkAssembly.Materialize(d.Chunks);
     }
 }

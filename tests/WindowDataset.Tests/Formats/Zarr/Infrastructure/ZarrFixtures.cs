@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WindowDataset.Sources;
+using WindowDataset.Tests.Infrastructure;
 
 namespace WindowDataset.Tests.Formats.Zarr.Infrastructure;
 
@@ -55,88 +56,13 @@ internal static class ZarrFixtures
     /// <summary>Every element of the array, C order, little-endian: chunks from <see cref="ChunkedArray.TryReadChunk"/>, fill where never written.</summary>
     public static byte[] Materialize(ChunkedArray array)
     {
-        ArgumentNullException.ThrowIfNull(array);
-        int size = ElementTypeInfo.SizeOf(array.ElementType);
-        int rank = array.Shape.Length;
-        long total = 1;
-        foreach (long d in array.Shape)
-        {
-            total *= d;
-        }
-
-        byte[] result = new byte[total * size];
-        byte[] chunk = new byte[array.ChunkBytes];
-        long[] position = new long[rank];
-        long chunkCount = 1;
-        foreach (long g in array.GridShape)
-        {
-            chunkCount *= g;
-        }
-
-        for (long c = 0; c < chunkCount; c++)
-        {
-            long rest = c;
-            for (int i = rank - 1; i >= 0; i--)
-            {
-                position[i] = rest % array.GridShape[i];
-                rest /= array.GridShape[i];
-            }
-
-            if (!array.TryReadChunk(position, chunk))
-            {
-                for (int e = 0; e < array.ChunkElements; e++)
-                {
-                    array.FillValue.CopyTo(chunk, e * size);
-                }
-            }
-
-            CopyChunk(array, position, chunk, result, size);
-        }
-
+        byte[] result = ChunkAssembly.Materialize(array);
         if (array.BigEndian)
         {
             ElementTypeInfo.ReverseEndianness(result, array.ElementType);
         }
 
         return result;
-    }
-
-    private static void CopyChunk(ChunkedArray array, long[] position, byte[] chunk, byte[] result, int size)
-    {
-        int rank = array.Shape.Length;
-        var extent = new long[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            extent[i] = Math.Min(array.ChunkShape[i], array.Shape[i] - (position[i] * array.ChunkShape[i]));
-        }
-
-        long rows = 1;
-        for (int i = 0; i < rank - 1; i++)
-        {
-            rows *= extent[i];
-        }
-
-        var index = new long[rank];
-        for (long r = 0; r < rows; r++)
-        {
-            long rest = r;
-            for (int i = rank - 2; i >= 0; i--)
-            {
-                index[i] = rest % extent[i];
-                rest /= extent[i];
-            }
-
-            long source = 0;
-            long target = 0;
-            for (int i = 0; i < rank; i++)
-            {
-                long inChunk = i == rank - 1 ? 0 : index[i];
-                source = (source * array.ChunkShape[i]) + inChunk;
-                target = (target * array.Shape[i]) + (position[i] * array.ChunkShape[i]) + inChunk;
-            }
-
-            Array.Copy(chunk, source * size, result, target * size, extent[rank - 1] * size);
-        }
     }
 
     private static JsonElement Manifest(string version) => (version == "v2" ? s_v2 : s_v3).Value.RootElement;
