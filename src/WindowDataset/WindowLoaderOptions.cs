@@ -99,6 +99,12 @@ public sealed class WindowLoaderOptions
     /// <summary>What to do about the page cache. Default <see cref="PageCachePolicy.Default"/>.</summary>
     public PageCachePolicy PageCache { get; set; } = PageCachePolicy.Default;
 
+    /// <summary>What to do about NaN and infinite input values. Default <see cref="MissingValues.Keep"/>.</summary>
+    public MissingValues Missing { get; set; } = MissingValues.Keep;
+
+    /// <summary><see cref="MissingValues.Fill"/>: the value that replaces a missing one. Null: the element's mean from the statistics file.</summary>
+    public double? FillValue { get; set; }
+
     /// <summary>The target that comes with each window, if any.</summary>
     public TargetOptions Target { get; set; } = new();
 

@@ -20,6 +20,7 @@ namespace WindowDataset.Configuration;
         typeof(ConfigEnumConverter<SourceFormat>),
         typeof(ConfigEnumConverter<TargetKind>),
         typeof(ConfigEnumConverter<EvenRanks>),
+        typeof(ConfigEnumConverter<MissingValues>),
     ])]
 [JsonSerializable(typeof(WindowLoaderOptions))]
 internal sealed partial class LoaderJsonContext : JsonSerializerContext;

@@ -143,6 +143,16 @@ internal static class OptionRules
             return Range("evenRanks", Invariant($"evenRanks: expected drop or pad; found {o.EvenRanks}."));
         }
 
+        if (!Enum.IsDefined(o.Missing))
+        {
+            return Range("missing", Invariant($"missing: expected keep, skipWindows or fill; found {o.Missing}."));
+        }
+
+        if (o.FillValue is { } fill && !double.IsFinite(fill))
+        {
+            return Range("fillValue", Invariant($"fillValue: expected a finite number or null; found {fill}."));
+        }
+
         return o.Target is { } target ? CheckTarget(target) : null;
     }
 
