@@ -48,6 +48,9 @@ public sealed record LoaderStatistics
     /// <summary>Sources by URL: blocks served by the RAM or disk block cache instead of a request.</summary>
     public long RemoteCacheHits { get; init; }
 
+    /// <summary>Mixtures: windows delivered from each component, in the order of <see cref="WindowLoaderOptions.Mixture"/>; null for a single source.</summary>
+    public IReadOnlyList<long>? ComponentWindows { get; init; }
+
     /// <summary>Batches per second over <see cref="Elapsed"/>.</summary>
     public double BatchesPerSecond => Elapsed > TimeSpan.Zero ? Batches / Elapsed.TotalSeconds : 0;
 

@@ -268,6 +268,10 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     public LoaderStatistics GetStatistics()
     {
         LoaderStatistics snapshot = _metrics.Snapshot();
+        if (_plan.Mixture is { } mixture)
+        {
+            snapshot = snapshot with { ComponentWindows = mixture.DeliveredSnapshot() };
+        }
         ChunkCache? input = _plan.InputCache, labels = _plan.LabelCache;
         if (_plan.Source.Remote is not null || _plan.Labels?.Remote is not null)
         {
@@ -474,6 +478,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
             }
         }
 
+        _plan.Mixture?.Delivered(slot.Starts.AsSpan(0, slot.Count));
         return new WindowBatch(slot, _layout, _release);
     }
 

@@ -108,6 +108,13 @@ public sealed class WindowLoaderOptions
     /// <summary>The target that comes with each window, if any.</summary>
     public TargetOptions Target { get; set; } = new();
 
+    /// <summary>
+    /// Several datasets mixed by weight, instead of <see cref="Source"/> (which must then have no paths): each epoch
+    /// takes from component c its share (weight over the sum of weights, rounded by largest remainder) of the
+    /// epoch's windows, interleaved in a seeded order. Null: the single <see cref="Source"/>.
+    /// </summary>
+    public IList<MixtureComponent>? Mixture { get; set; }
+
     /// <summary>Reads options from a JSON config file (the whole file, or its <c>loader</c> section when it has one); relative paths are relative to the file's folder.</summary>
     /// <exception cref="InvalidDataException">The file is not valid JSON, has unknown keys, wrong types or invalid values; the message names the file and the key's JSON path.</exception>
     public static WindowLoaderOptions LoadFile(string path) => ConfigBinder.LoadLoaderOptions(path);
@@ -129,6 +136,7 @@ public sealed class WindowLoaderOptions
         copy.Target = Target?.Clone()!;
         copy.ShuffleBlock = ShuffleBlock?.Clone();
         copy.Remote = Remote?.Clone()!;
+        copy.Mixture = Mixture is null ? null : [.. Mixture.Select(c => c?.Clone()!)];
         return copy;
     }
 

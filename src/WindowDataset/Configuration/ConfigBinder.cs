@@ -82,6 +82,14 @@ internal static class ConfigBinder
             target.Paths ??= [];
         }
 
+        foreach (MixtureComponent? component in options.Mixture ?? [])
+        {
+            if (component?.Source is { } componentSource)
+            {
+                componentSource.Paths ??= [];
+            }
+        }
+
         if (OptionRules.Check(options) is { } violation)
         {
             throw violation.ToConfigError(fileName, jsonPath);
@@ -91,6 +99,11 @@ internal static class ConfigBinder
         if (options.Target is { Kind: TargetKind.File, Source: { } labels })
         {
             ResolvePaths(labels, fileName, jsonPath + ".target.source", baseDirectory);
+        }
+
+        for (int i = 0; options.Mixture is not null && i < options.Mixture.Count; i++)
+        {
+            ResolvePaths(options.Mixture[i].Source, fileName, jsonPath + System.FormattableString.Invariant($".mixture[{i}].source"), baseDirectory);
         }
 
         return options;

@@ -22,6 +22,9 @@ internal sealed class LoaderPlan : IDisposable
 
     public ArraySource? Labels { get; }
 
+    /// <summary>The components of a mixture source (<see cref="Source"/> is then their combined shards); null for a single source.</summary>
+    public MixturePlan? Mixture { get; private init; }
+
     public RowReader Reader { get; private set; } = null!;
 
     public RowReader? LabelReader { get; private set; }
@@ -92,13 +95,14 @@ internal sealed class LoaderPlan : IDisposable
 
     private static LoaderPlan Create(WindowLoaderOptions options, bool pipelined)
     {
-        ArraySource source = ArraySource.Open(options.Source, "source", options.Remote);
+        MixturePlan? mixture = null;
+        ArraySource source = options.Mixture is null ? ArraySource.Open(options.Source, "source", options.Remote) : MixturePlan.Open(options, out mixture);
         LoaderPlan? plan = null;
         try
         {
             TargetOptions target = options.Target ?? new TargetOptions();
             ArraySource? labels = target.Kind == TargetKind.File ? ArraySource.Open(target.Source!, "target.source", options.Remote) : null;
-            plan = new LoaderPlan(source, labels) { Target = target };
+            plan = new LoaderPlan(source, labels) { Target = target, Mixture = mixture };
             plan.Build(options, pipelined);
             return plan;
         }
@@ -154,7 +158,7 @@ internal sealed class LoaderPlan : IDisposable
             targetBytes = Labels.RowElements * ElementTypeInfo.SizeOf(targetType);
         }
 
-        Index = StartIndex.Build(Source, span, labelRows, options.Window - 1 + Target.Offset);
+        Index = Mixture is not null ? Mixture.BuildIndex(options, span) : StartIndex.Build(Source, span, labelRows, options.Window - 1 + Target.Offset);
         if (Index.Count == 0)
         {
             long longest = 0;
@@ -172,7 +176,7 @@ internal sealed class LoaderPlan : IDisposable
             (Rank, WorldSize, RankSource) = options.ResolveRank();
             Workers = options.ResolveWorkers();
             (long blockStarts, int blocksPerSet) = ShuffleBlocks(options, Source);
-            Sampler = new WindowSampler(Index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts, options.EvenRanks, blockStarts, blocksPerSet);
+            Sampler = new WindowSampler(Index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts, options.EvenRanks, blockStarts, blocksPerSet, Mixture?.CreateSampler(options.Sampler, options.WindowsPerEpoch));
         }
         else
         {

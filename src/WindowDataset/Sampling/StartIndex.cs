@@ -52,6 +52,37 @@ internal sealed class StartIndex
         return new StartIndex(prefix, first, rowBase);
     }
 
+    /// <summary>
+    /// The index of sources laid end to end (a mixture's combined shard list): part i's shards follow part i-1's,
+    /// its rows shifted by <paramref name="rowOffsets"/>[i] and its starts numbered after the earlier parts'.
+    /// </summary>
+    public static StartIndex Concat(IReadOnlyList<StartIndex> parts, IReadOnlyList<long> rowOffsets)
+    {
+        int shards = 0;
+        foreach (StartIndex part in parts)
+        {
+            shards += part._firstLocal.Length;
+        }
+
+        long[] prefix = new long[shards + 1];
+        long[] first = new long[shards];
+        long[] rowBase = new long[shards];
+        int at = 0;
+        for (int p = 0; p < parts.Count; p++)
+        {
+            StartIndex part = parts[p];
+            long before = prefix[at];
+            for (int i = 0; i < part._firstLocal.Length; i++, at++)
+            {
+                first[at] = part._firstLocal[i];
+                rowBase[at] = part.RowBase[i] + rowOffsets[p];
+                prefix[at + 1] = before + part._prefix[i + 1];
+            }
+        }
+
+        return new StartIndex(prefix, first, rowBase);
+    }
+
     /// <summary>Maps start number <paramref name="flat"/> to its shard and local start row.</summary>
     public (int Shard, long LocalRow) Locate(long flat)
     {

@@ -23,9 +23,11 @@ internal sealed class WindowSampler
     private readonly EvenRanks _evenRanks;
     private readonly long _blockStarts;
     private readonly int _blocksPerSet;
+    private readonly MixtureSampler? _mixture;
 
-    public WindowSampler(StartIndex index, SamplerKind kind, ulong seed, long stride, long? windowsPerEpoch, int batchSize, bool dropLast, int rank, int worldSize, IList<long>? explicitStarts = null, EvenRanks evenRanks = EvenRanks.Drop, long blockStarts = 0, int blocksPerSet = 0)
+    public WindowSampler(StartIndex index, SamplerKind kind, ulong seed, long stride, long? windowsPerEpoch, int batchSize, bool dropLast, int rank, int worldSize, IList<long>? explicitStarts = null, EvenRanks evenRanks = EvenRanks.Drop, long blockStarts = 0, int blocksPerSet = 0, MixtureSampler? mixture = null)
     {
+        _mixture = mixture;
         _dropLast = dropLast;
         _evenRanks = evenRanks;
         _blockStarts = blockStarts;
@@ -48,7 +50,7 @@ internal sealed class WindowSampler
             }
         }
 
-        long natural = _explicit is not null ? _explicit.Length : kind == SamplerKind.Sequential ? ((starts - 1) / stride) + 1 : starts;
+        long natural = mixture is not null ? mixture.WindowsPerEpoch : _explicit is not null ? _explicit.Length : kind == SamplerKind.Sequential ? ((starts - 1) / stride) + 1 : starts;
         long perEpoch = windowsPerEpoch ?? natural;
         if ((kind != SamplerKind.Uniform || _explicit is not null) && perEpoch > natural)
         {
@@ -75,6 +77,7 @@ internal sealed class WindowSampler
         _evenRanks = basis._evenRanks;
         _blockStarts = basis._blockStarts;
         _blocksPerSet = basis._blocksPerSet;
+        _mixture = basis._mixture;
         BatchSize = basis.BatchSize;
         WindowsPerEpoch = basis.WindowsPerEpoch;
         Origin = origin;
@@ -98,6 +101,9 @@ internal sealed class WindowSampler
     public long BatchesPerEpoch { get; }
 
     public StartIndex Index => _index;
+
+    /// <summary>The mixture that composes each epoch; null for a single source.</summary>
+    public MixtureSampler? Mixture => _mixture;
 
     /// <summary>A sampler whose epochs are split from global position <paramref name="origin"/> on (the rest of an epoch after <paramref name="origin"/> windows were read by all ranks together).</summary>
     public WindowSampler Resplit(long origin)
@@ -139,7 +145,7 @@ internal sealed class WindowSampler
             }
             else
             {
-                long flat = _kind switch
+                long flat = _mixture is not null ? _mixture.Map(epochKey, position) : _kind switch
                 {
                     SamplerKind.Uniform => Mix.Reduce(Mix.Hash(epochKey, (ulong)position), _index.Count),
                     SamplerKind.Permutation => _blockStarts > 0 ? blocks.Map(position) : permutation.Map(position),
