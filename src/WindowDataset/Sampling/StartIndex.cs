@@ -10,15 +10,26 @@ internal sealed class StartIndex
 {
     private readonly long[] _prefix;   // _prefix[i] = starts before shard i; _prefix[^1] = Count.
     private readonly long[] _firstLocal;
+    private readonly RankSelectBitmap? _valid; // missing: skipWindows: the starts left, by global row.
 
-    private StartIndex(long[] prefix, long[] firstLocal, long[] rowBase)
+    private StartIndex(long[] prefix, long[] firstLocal, long[] rowBase, RankSelectBitmap? valid = null)
     {
         _prefix = prefix;
         _firstLocal = firstLocal;
         RowBase = rowBase;
+        _valid = valid;
     }
 
-    public long Count => _prefix[^1];
+    public long Count => _valid?.Ones ?? _prefix[^1];
+
+    /// <summary>Local starts of shard <paramref name="shard"/> before any skip: [FirstLocal, FirstLocal + CountIn).</summary>
+    public long FirstLocal(int shard) => _firstLocal[shard];
+
+    /// <inheritdoc cref="FirstLocal"/>
+    public long CountIn(int shard) => _prefix[shard + 1] - _prefix[shard];
+
+    /// <summary>The same shards with only the starts whose bit is set in <paramref name="valid"/> (global rows; a subset of this index's starts).</summary>
+    public StartIndex Keep(RankSelectBitmap valid) => new(_prefix, _firstLocal, RowBase, valid);
 
     public long[] RowBase { get; }
 
@@ -27,7 +38,9 @@ internal sealed class StartIndex
     /// <param name="span">Rows read from the start: W, or W + H for next-row targets.</param>
     /// <param name="labelRows">When set: the label of start s is global row s + labelShift, which must lie in [0, labelRows).</param>
     /// <param name="labelShift">W - 1 + offset.</param>
-    public static StartIndex Build(ArraySource source, long span, long? labelRows, long labelShift)
+    /// <param name="rowStart">First global row a window or label may use (rows / split).</param>
+    /// <param name="rowEnd">End (exclusive) of the global rows a window or label may use.</param>
+    public static StartIndex Build(ArraySource source, long span, long? labelRows, long labelShift, long rowStart = 0, long rowEnd = long.MaxValue)
     {
         int n = source.Shards.Length;
         long[] prefix = new long[n + 1];
@@ -45,6 +58,11 @@ internal sealed class StartIndex
                 hi = Math.Min(hi, rows - (shard.RowBase + labelShift));
             }
 
+            if (rowStart > 0 || rowEnd < long.MaxValue)
+            {
+                (lo, hi) = RowRestriction.Clip(lo, hi, shard.RowBase, span, labelRows is null ? null : labelShift, rowStart, rowEnd);
+            }
+
             first[i] = lo;
             prefix[i + 1] = prefix[i] + Math.Max(0, hi - lo);
         }
@@ -55,6 +73,11 @@ internal sealed class StartIndex
     /// <summary>Maps start number <paramref name="flat"/> to its shard and local start row.</summary>
     public (int Shard, long LocalRow) Locate(long flat)
     {
+        if (_valid is not null)
+        {
+            return ShardOf(_valid.Select(flat));
+        }
+
         int lo = 0, hi = _firstLocal.Length - 1;
         while (lo < hi)
         {
@@ -102,6 +125,23 @@ internal sealed class StartIndex
 
         long count = _prefix[lo + 1] - _prefix[lo];
         long local = globalRow - RowBase[lo];
-        return local >= _firstLocal[lo] && local < _firstLocal[lo] + count ? (lo, local) : null;
+        return local >= _firstLocal[lo] && local < _firstLocal[lo] + count && (_valid is null || _valid.Get(globalRow)) ? (lo, local) : null;
+    }
+
+    private (int Shard, long Local) ShardOf(long globalRow)
+    {
+        int shard = Array.BinarySearch(RowBase, globalRow);
+        if (shard < 0)
+        {
+            shard = ~shard - 1;
+        }
+
+        // Empty shards share a row base with the next one: the start lies in the last shard with that base.
+        while (shard + 1 < RowBase.Length && RowBase[shard + 1] <= globalRow)
+        {
+            shard++;
+        }
+
+        return (shard, globalRow - RowBase[shard]);
     }
 }
