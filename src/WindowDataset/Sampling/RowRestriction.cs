@@ -93,6 +93,7 @@ internal static class RowRestriction
         }
 
         List<(string Name, long From, long To)> parts = Resolved(split, start, end);
+        (long From, long To)? used = null;
         for (int i = 0; i < parts.Count; i++)
         {
             (string name, long from, long to) = parts[i];
@@ -107,11 +108,11 @@ internal static class RowRestriction
 
             if (name == use)
             {
-                return (from, to);
+                used = (from, to); // every range is checked: a split shared by train and val loaders fails in both
             }
         }
 
-        throw new ArgumentException($"use: expected one of the split's ranges; found '{use}'.", nameof(use));
+        return used ?? throw new ArgumentException($"use: expected one of the split's ranges; found '{use}'.", nameof(use));
     }
 
     /// <summary>The split's ranges as global rows, ordered by start, before the gap: fractions of [start, end), or whole rows inside it.</summary>
