@@ -75,3 +75,18 @@ for name, c in cases.items():
 with open(os.path.join(here, "expected.json"), "w") as f:
     json.dump(expected, f, indent=1)
 print({k: (v["starts"], v["skipCount"]) for k, v in expected["cases"].items()})
+
+# The same array chunked (HDF5 deflate, Zarr blosc-free zlib), big-endian float32 raw for the skip pass's readers.
+import h5py  # noqa: E402
+import zarr  # noqa: E402
+import numcodecs  # noqa: E402
+
+with h5py.File(os.path.join(here, "data.h5"), "w") as f:
+    f.create_dataset("grp/x", data=x, chunks=(16, 3), compression="gzip", compression_opts=1)
+    f.create_dataset("other", data=np.zeros((200, 3)), chunks=(16, 3))
+with h5py.File(os.path.join(here, "data.h5"), "r") as f:
+    assert np.array_equal(f["grp/x"][...], x, equal_nan=True)
+z = zarr.open(os.path.join(here, "data.zarr"), mode="w", shape=x.shape, chunks=(32, 3), dtype="<f8", compressor=numcodecs.Zlib(level=1))
+z[...] = x
+assert np.array_equal(zarr.open(os.path.join(here, "data.zarr"), mode="r")[...], x, equal_nan=True)
+x.astype(">f4").tofile(os.path.join(here, "data_be_f4.raw"))
