@@ -29,6 +29,18 @@ internal static class RestrictedStarts
                 $"{what}: expected room for one window of {geometry.Span} rows (window {options.Window}, dilation {geometry.Dilation}{(geometry.Span > geometry.WindowSpan ? $", target {geometry.Span - geometry.WindowSpan} rows" : string.Empty)}) inside one shard; found rows [{start}, {end})."));
         }
 
+        if (index.Count == 0 && (geometry.Dilation > 1 || target.LeadTime > 0))
+        {
+            long longest = 0;
+            foreach (ShardFile shard in source.Shards)
+            {
+                longest = Math.Max(longest, shard.Rows);
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(options), Invariant(
+                $"dilation: expected a window span that fits one shard (the longest has {longest} rows); found {geometry.Span} rows (window {options.Window}, dilation {geometry.Dilation}{(geometry.Span > geometry.WindowSpan ? $", target {geometry.Span - geometry.WindowSpan} rows with lead time {target.LeadTime}" : string.Empty)}): no window fits."));
+        }
+
         if (options.Missing != MissingValues.SkipWindows || index.Count == 0)
         {
             return index;

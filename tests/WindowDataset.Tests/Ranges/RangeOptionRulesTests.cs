@@ -86,4 +86,39 @@ public sealed class RangeOptionRulesTests : IDisposable
         using var loader = new WindowLoader(o);
         Assert.Equal(80 - 11 + 1, loader.ValidStarts);
     }
+
+    [Theory]
+    [InlineData("use", false)]
+    [InlineData("split.a", true)]
+    [InlineData("rows.end", true)]
+    [InlineData("dilation", true)]
+    [InlineData("target.leadTime", true)]
+    public void Validate_BadRangeOptionInCode_ThrowsTheDocumentedTypeNamingTheKey(string key, bool outOfRange)
+    {
+        WindowLoaderOptions o = TestArrays.Options(_dir.File("a.npy"));
+        switch (key)
+        {
+            case "use": o.Split = new SplitOptions { Ranges = { ["a"] = [0, 1] } }; break;
+            case "split.a": o.Split = new SplitOptions { Ranges = { ["a"] = [0.9, 0.1] } }; o.Use = "a"; break;
+            case "rows.end": o.Rows = new RowRange { Start = 5, End = 2 }; break;
+            case "dilation": o.Dilation = RowRestrictionMax + 1; break;
+            default: o.Target.LeadTime = -1; break;
+        }
+
+        var ex = Assert.ThrowsAny<ArgumentException>(o.Validate);
+        Assert.Equal(outOfRange ? typeof(ArgumentOutOfRangeException) : typeof(ArgumentException), ex.GetType());
+        Assert.Equal(key, ex.ParamName);
+        Assert.StartsWith($"{key}: expected ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WindowLoader_DilatedSpanLongerThanEveryShard_ThrowsNamingDilation()
+    {
+        WindowLoaderOptions o = TestArrays.Options(_dir.File("a.npy"), window: 10);
+        o.Dilation = 12; // span 109 > 100 rows
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new WindowLoader(o));
+        Assert.StartsWith("dilation: expected a window span that fits one shard (the longest has 100 rows); found 109 rows (window 10, dilation 12): no window fits.", ex.Message, StringComparison.Ordinal);
+    }
+
+    private const int RowRestrictionMax = WindowDataset.Sampling.RowRestriction.MaxDilation;
 }
