@@ -19,6 +19,12 @@ public sealed class TargetOptions
     /// <summary><see cref="TargetKind.File"/>: offset added to the window's last row to find its label row.</summary>
     public long Offset { get; set; }
 
+    /// <summary>
+    /// Rows skipped between the window's last row and a <see cref="TargetKind.Next"/> target (its rows start at
+    /// last + 1 + LeadTime); added to a <see cref="TargetKind.File"/> label row. Default 0.
+    /// </summary>
+    public int LeadTime { get; set; }
+
     /// <summary>A deep copy.</summary>
     public TargetOptions Clone()
     {

@@ -115,6 +115,19 @@ public sealed class WindowLoaderOptions
     /// </summary>
     public IList<MixtureComponent>? Mixture { get; set; }
 
+    /// <summary>Global rows that windows and their targets (next rows, or a file target's label row) may use. Null: all rows.</summary>
+    public RowRange? Rows { get; set; }
+
+    /// <summary>Named non-overlapping ranges of the rows (of <see cref="Rows"/> when set); <see cref="Use"/> picks one. Null: no split.</summary>
+    [JsonConverter(typeof(SplitOptionsConverter))]
+    public SplitOptions? Split { get; set; }
+
+    /// <summary>The name of the <see cref="Split"/> range this loader reads; required with a split.</summary>
+    public string? Use { get; set; }
+
+    /// <summary>Rows between consecutive window rows: a window takes rows i, i + d, ..., i + (W - 1) * d. Default 1.</summary>
+    public int Dilation { get; set; } = 1;
+
     /// <summary>Reads options from a JSON config file (the whole file, or its <c>loader</c> section when it has one); relative paths are relative to the file's folder.</summary>
     /// <exception cref="InvalidDataException">The file is not valid JSON, has unknown keys, wrong types or invalid values; the message names the file and the key's JSON path.</exception>
     public static WindowLoaderOptions LoadFile(string path) => ConfigBinder.LoadLoaderOptions(path);
@@ -137,6 +150,8 @@ public sealed class WindowLoaderOptions
         copy.ShuffleBlock = ShuffleBlock?.Clone();
         copy.Remote = Remote?.Clone()!;
         copy.Mixture = Mixture is null ? null : [.. Mixture.Select(c => c?.Clone()!)];
+        copy.Rows = Rows?.Clone();
+        copy.Split = Split?.Clone();
         return copy;
     }
 

@@ -10,8 +10,9 @@ using WindowDataset.Synthetic;
 namespace TrainingSample.MlNet;
 
 /// <summary>
-/// The ML.NET path of the sample (selected by "mode": "mlnet" in the config): make sure the demo data exists, split
-/// its windows in time (train on the first rows, test on the last), measure the rows/s the view delivers to
+/// The ML.NET path of the sample (selected by "mode": "mlnet" in the config): make sure the demo data exists, take
+/// the windows of the loader's <c>split</c> (train on <c>loader.use</c>, score on the other ranges, each after a
+/// <c>gap</c> so no window of one range shares a row with another's), measure the rows/s the view delivers to
 /// CreateEnumerable, train a regressor (FastTree or SDCA) for one channel of the next row and print R² and RMSE on
 /// the held-out windows; with --json the last line is one JSON object.
 /// </summary>
@@ -56,18 +57,36 @@ internal static class MlNetJob
             throw new InvalidDataException($"{configPath}: $.mlnet.labelChannel: expected 0..{channels - 1} (a channel of {info.Shards[0].Path}); found {section.LabelChannel}.");
         }
 
-        TimeSplit split = TimeSplit.Build(loader, section.TrainFraction, section.Stride);
-        if (split.Train.Length == 0 || split.Test.Length == 0)
+        if (loader.Split is null || loader.Use is null)
         {
-            throw new InvalidDataException($"{configPath}: $.mlnet.trainFraction: expected a split that leaves windows on both sides; found {split.Train.Length} train and {split.Test.Length} test windows for split row {split.SplitRow} of {info.Rows}.");
+            throw new InvalidDataException($"{configPath}: $.loader.split: expected named row ranges with the training one named by loader.use (\"split\": {{\"train\": [0.0, 0.8], \"test\": [0.8, 1.0], \"gap\": 16}}, \"use\": \"train\"); found {(loader.Split is null ? "no split" : "no use")}.");
+        }
+
+        List<string> scored = section.Evaluate is { } names ? [.. names] : [.. OtherRanges(loader)];
+        foreach (string name in scored)
+        {
+            if (!loader.Split.Ranges.ContainsKey(name) || name == loader.Use)
+            {
+                throw new InvalidDataException($"{configPath}: $.mlnet.evaluate: expected ranges of loader.split other than '{loader.Use}' ({string.Join(", ", loader.Split.Ranges.Keys)}); found '{name}'.");
+            }
+        }
+
+        if (scored.Count == 0)
+        {
+            throw new InvalidDataException($"{configPath}: $.loader.split: expected a range to score on besides '{loader.Use}'; found only '{loader.Use}'.");
         }
 
         int labelIndex = ((loader.Target.Horizon - 1) * channels) + section.LabelChannel;
-        var trainView = new WindowDataView(ViewOptions(loader, split.Train, labelIndex));
-        var testView = new WindowDataView(ViewOptions(loader, split.Test, labelIndex));
+        var trainView = new WindowDataView(ViewOptions(loader, loader.Use, section.Stride, labelIndex));
+        var heldOut = new List<(string Name, WindowDataView View)>();
+        foreach (string name in scored)
+        {
+            heldOut.Add((name, new WindowDataView(ViewOptions(loader, name, section.Stride, labelIndex))));
+        }
+
         var ml = new MLContext(seed: section.Seed);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{configPath}: {info.Rows} rows x {channels} channels; windows of {loader.Window} rows -> Features ({loader.Window} x {channels} Single), Label = channel {section.LabelChannel} of row +{loader.Target.Horizon}; train {trainView.RowCount} windows (rows < {split.SplitRow}), test {testView.RowCount} windows (rows >= {split.SplitRow})"));
+            $"{configPath}: {info.Rows} rows x {channels} channels; windows of {loader.Window} rows -> Features ({loader.Window} x {channels} Single), Label = channel {section.LabelChannel} of row +{loader.Target.Horizon}; {loader.Use} {trainView.RowCount} windows, {string.Join(", ", heldOut.Select(h => $"{h.Name} {h.View.RowCount} windows"))} (split gap {loader.Split.Gap} rows)"));
 
         (double rowsPerSecond, long measuredRows, double measuredSeconds) = MeasureRowRate(ml, trainView, section.MeasureSeconds);
         (double cursorRate, _, _) = MeasureCursorRate(trainView, section.MeasureSeconds);
@@ -80,13 +99,21 @@ internal static class MlNetJob
         var clock = Stopwatch.StartNew();
         ITransformer model = trainer.Fit(trainView);
         double trainSeconds = clock.Elapsed.TotalSeconds;
-        RegressionMetrics test = ml.Regression.Evaluate(model.Transform(testView));
         RegressionMetrics train = ml.Regression.Evaluate(model.Transform(trainView));
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{section.Trainer}: trained in {trainSeconds:F1} s; held-out R² {test.RSquared:F4}, RMSE {test.RootMeanSquaredError:F4}, MAE {test.MeanAbsoluteError:F4} ({testView.RowCount} windows); train R² {train.RSquared:F4}"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{section.Trainer}: trained in {trainSeconds:F1} s; {loader.Use} R² {train.RSquared:F4}"));
+        var metrics = new Dictionary<string, object>();
+        RegressionMetrics test = null!;
+        foreach ((string name, WindowDataView view) in heldOut)
+        {
+            test = ml.Regression.Evaluate(model.Transform(view));
+            metrics[name] = new Dictionary<string, object> { ["r_squared"] = test.RSquared, ["rmse"] = test.RootMeanSquaredError, ["mae"] = test.MeanAbsoluteError, ["rows"] = view.RowCount };
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  held-out {name}: R² {test.RSquared:F4}, RMSE {test.RootMeanSquaredError:F4}, MAE {test.MeanAbsoluteError:F4} ({view.RowCount} windows)"));
+        }
 
         if (json)
         {
+            // r_squared, rmse and mae are the last held-out range's (the latest rows: test).
             var summary = new Dictionary<string, object>
             {
                 ["mode"] = "mlnet",
@@ -96,7 +123,8 @@ internal static class MlNetJob
                 ["mae"] = test.MeanAbsoluteError,
                 ["train_r_squared"] = train.RSquared,
                 ["train_rows"] = trainView.RowCount,
-                ["test_rows"] = testView.RowCount,
+                ["test_rows"] = heldOut[^1].View.RowCount,
+                ["held_out"] = metrics,
                 ["features"] = loader.Window * channels,
                 ["rows_per_second"] = rowsPerSecond,
                 ["cursor_rows_per_second"] = cursorRate,
@@ -108,29 +136,25 @@ internal static class MlNetJob
         return 0;
     }
 
-    private static WindowDataViewOptions ViewOptions(WindowLoaderOptions loader, long[] starts, int labelIndex)
+    /// <summary>Every stride-th window of split range <paramref name="range"/>, in row order.</summary>
+    private static WindowDataViewOptions ViewOptions(WindowLoaderOptions loader, string range, long stride, int labelIndex)
     {
-        WindowLoaderOptions options = LoaderCopy(loader);
-        options.Starts = starts;
+        WindowLoaderOptions options = loader.Clone();
+        options.Use = range;
+        options.Sampler = SamplerKind.Sequential;
+        options.Stride = stride;
+        options.Starts = null;
+        options.WindowsPerEpoch = null;
+        options.ShuffleBlock = null;
+        options.DropLast = false;
+        options.Rank = 0;
+        options.WorldSize = 1;
         return new WindowDataViewOptions { Loader = options, LabelIndex = labelIndex };
     }
 
-    private static WindowLoaderOptions LoaderCopy(WindowLoaderOptions o) => new()
-    {
-        Source = o.Source,
-        Window = o.Window,
-        BatchSize = o.BatchSize,
-        Seed = o.Seed,
-        Rank = 0,
-        WorldSize = 1,
-        Workers = o.Workers,
-        Prefetch = o.Prefetch,
-        MemoryBudget = o.MemoryBudget,
-        Io = o.Io,
-        ReadAhead = o.ReadAhead,
-        PageCache = o.PageCache,
-        Target = o.Target,
-    };
+    /// <summary>The split's ranges other than the trained one, by first row.</summary>
+    private static IEnumerable<string> OtherRanges(WindowLoaderOptions loader) =>
+        loader.Split!.Ranges.Where(r => r.Key != loader.Use).OrderBy(r => r.Value[0]).Select(r => r.Key);
 
     /// <summary>Enumerates the view with CreateEnumerable (reusing the row object) for at least one pass and about <paramref name="seconds"/>.</summary>
     private static (double RowsPerSecond, long Rows, double Seconds) MeasureRowRate(MLContext ml, WindowDataView view, double seconds)

@@ -4,8 +4,9 @@ using WindowDataset.Configuration;
 namespace TrainingSample.MlNet;
 
 /// <summary>
-/// The <c>mlnet</c> section: which regressor, which channel of the next row is the label, how the rows are split in
-/// time, and how long to measure the rows/s the view delivers. Unknown keys are refused with the file and JSON path.
+/// The <c>mlnet</c> section: which regressor, which channel of the next row is the label, which ranges of the
+/// loader's <c>split</c> are scored, and how long to measure the rows/s the view delivers. The split itself (train on
+/// <c>loader.use</c>, a gap before each following range) is the loader's. Unknown keys are refused with the file and JSON path.
 /// </summary>
 internal sealed class MlNetSection
 {
@@ -15,10 +16,10 @@ internal sealed class MlNetSection
     /// <summary>The label: this channel (column) of the H-th row after the window (H = the loader's target horizon).</summary>
     public int LabelChannel { get; set; }
 
-    /// <summary>Rows before <c>floor(rows * trainFraction)</c> feed training windows (window and target), the rows after it the test windows.</summary>
-    public double TrainFraction { get; set; } = 0.8;
+    /// <summary>The ranges of <c>loader.split</c> the model is scored on. Null: every range but <c>loader.use</c>, in row order.</summary>
+    public IList<string>? Evaluate { get; set; }
 
-    /// <summary>Distance between the starts of consecutive windows in both splits (1: every start).</summary>
+    /// <summary>Distance between the starts of consecutive windows in every range (1: every start).</summary>
     public long Stride { get; set; } = 1;
 
     /// <summary>Seed of the ML.NET context (trainers' randomness and shuffles).</summary>
@@ -60,7 +61,7 @@ internal sealed class MlNetSection
         }
 
         Check(LabelChannel >= 0, "labelChannel", ">= 0", LabelChannel);
-        Check(TrainFraction is > 0 and < 1, "trainFraction", "between 0 and 1 (exclusive)", TrainFraction);
+        Check(Evaluate is not { Count: 0 }, "evaluate", "at least one range of loader.split, or no key", "an empty list");
         Check(Stride >= 1, "stride", ">= 1", Stride);
         Check(Trees >= 1, "trees", ">= 1", Trees);
         Check(Leaves >= 2, "leaves", ">= 2", Leaves);

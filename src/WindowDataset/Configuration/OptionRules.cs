@@ -158,6 +158,11 @@ internal static class OptionRules
             return Range("fillValue", Invariant($"fillValue: expected a finite number or null; found {fill}."));
         }
 
+        if (Sampling.RowRestriction.Check(o) is { } restriction)
+        {
+            return restriction;
+        }
+
         return o.Target is { } target ? CheckTarget(target) : null;
     }
 

@@ -15,8 +15,11 @@ internal sealed class BatchGatherer
     private readonly TargetKind _targetKind;
     private readonly int _horizon;
     private readonly long _labelShift;
+    private readonly int _dilation;
+    private readonly long _windowSpan; // (W - 1) * dilation + 1
+    private readonly long _targetStart; // first next-target row after the start: window span + lead time
 
-    public BatchGatherer(WindowSampler sampler, RowReader input, RowReader? labels, BatchLayout layout, TargetOptions target)
+    public BatchGatherer(WindowSampler sampler, RowReader input, RowReader? labels, BatchLayout layout, TargetOptions target, int dilation = 1)
     {
         _sampler = sampler;
         _input = input;
@@ -25,11 +28,14 @@ internal sealed class BatchGatherer
         _target = target;
         _targetKind = target.Kind;
         _horizon = target.Horizon;
-        _labelShift = layout.Window - 1 + target.Offset;
+        _dilation = Math.Max(1, dilation);
+        _windowSpan = ((layout.Window - 1L) * _dilation) + 1;
+        _targetStart = _windowSpan + target.LeadTime;
+        _labelShift = _windowSpan - 1 + target.Offset + target.LeadTime;
     }
 
     /// <summary>The same readers and layout with another sampler (a read of explicit starts).</summary>
-    public BatchGatherer WithSampler(WindowSampler sampler) => new(sampler, _input, _labels, _layout, _target);
+    public BatchGatherer WithSampler(WindowSampler sampler) => new(sampler, _input, _labels, _layout, _target, _dilation);
 
     public WindowSampler Sampler => _sampler;
 
@@ -38,7 +44,7 @@ internal sealed class BatchGatherer
     {
         get
         {
-            long bytes = _input.ScratchBytes(_layout.Window);
+            long bytes = Math.Max(_input.ScratchBytes(_layout.Window), _input.DilatedScratchBytes(_layout.Window, _dilation));
             if (_targetKind == TargetKind.Next)
             {
                 bytes = Math.Max(bytes, _input.ScratchBytes(_horizon));
@@ -67,7 +73,7 @@ internal sealed class BatchGatherer
         _sampler.Fill(epoch, batch, shards, localRows, starts);
         for (int i = 0; i < count; i++)
         {
-            _input.WillNeed(shards[i], localRows[i], _targetKind == TargetKind.Next ? _layout.Window + _horizon : _layout.Window);
+            _input.WillNeed(shards[i], localRows[i], (int)(_targetKind == TargetKind.Next ? _targetStart + _horizon : _windowSpan));
         }
     }
 
@@ -76,7 +82,7 @@ internal sealed class BatchGatherer
     {
         for (int i = 0; i < slot.Count; i++)
         {
-            _input.WillNeed(slot.Shards[i], slot.LocalRows[i], _targetKind == TargetKind.Next ? _layout.Window + _horizon : _layout.Window);
+            _input.WillNeed(slot.Shards[i], slot.LocalRows[i], (int)(_targetKind == TargetKind.Next ? _targetStart + _horizon : _windowSpan));
         }
     }
 
@@ -93,7 +99,11 @@ internal sealed class BatchGatherer
             long row = slot.LocalRows[i];
             try
             {
-                if (uncached)
+                if (_dilation > 1)
+                {
+                    _input.ReadDilated(shard, row, _layout.Window, _dilation, input.Slice(i * windowBytes, windowBytes), scratch);
+                }
+                else if (uncached)
                 {
                     _input.ReadUncached(shard, row, _layout.Window, input.Slice(i * windowBytes, windowBytes), scratch);
                 }
@@ -104,7 +114,7 @@ internal sealed class BatchGatherer
 
                 if (_targetKind == TargetKind.Next)
                 {
-                    _input.Read(shard, row + _layout.Window, _horizon, target.Slice(i * targetBytes, targetBytes), scratch);
+                    _input.Read(shard, row + _targetStart, _horizon, target.Slice(i * targetBytes, targetBytes), scratch);
                 }
                 else if (_labels is not null)
                 {
@@ -122,8 +132,8 @@ internal sealed class BatchGatherer
     /// <summary>Reads one window (and nothing else) synchronously, in the output type.</summary>
     public void ReadWindow(long globalStart, Span<byte> destination, Span<byte> scratch)
     {
-        (int shard, long local) = LocateRow(_input.Source, globalStart, _layout.Window);
-        _input.Read(shard, local, _layout.Window, destination, scratch);
+        (int shard, long local) = LocateRow(_input.Source, globalStart, _windowSpan);
+        _input.ReadDilated(shard, local, _layout.Window, _dilation, destination, scratch);
     }
 
     /// <summary>Reads the target of the window starting at <paramref name="globalStart"/>.</summary>
@@ -131,18 +141,18 @@ internal sealed class BatchGatherer
     {
         if (_targetKind == TargetKind.Next)
         {
-            (int shard, long local) = LocateRow(_input.Source, globalStart, _layout.Window + _horizon);
-            _input.Read(shard, local + _layout.Window, _horizon, destination, scratch);
+            (int shard, long local) = LocateRow(_input.Source, globalStart, _targetStart + _horizon);
+            _input.Read(shard, local + _targetStart, _horizon, destination, scratch);
         }
         else if (_labels is not null)
         {
             // Random access reaches here with any row: check what the sampler guarantees for its own starts.
-            LocateRow(_input.Source, globalStart, _layout.Window);
+            LocateRow(_input.Source, globalStart, _windowSpan);
             long labelRow = globalStart + _labelShift;
             if (labelRow < 0 || labelRow >= _labels.Source.TotalRows)
             {
                 throw new ArgumentOutOfRangeException(nameof(globalStart),
-                    $"start row {globalStart}: expected a window whose label row (start + window - 1 + target.offset) is in 0..{_labels.Source.TotalRows - 1}; found {labelRow}.");
+                    $"start row {globalStart}: expected a window whose label row (start + (window - 1) * dilation + target.offset + target.leadTime) is in 0..{_labels.Source.TotalRows - 1}; found {labelRow}.");
             }
 
             ReadLabel(globalStart, destination, scratch);

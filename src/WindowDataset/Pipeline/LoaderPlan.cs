@@ -158,7 +158,8 @@ internal sealed class LoaderPlan : IDisposable
             targetBytes = Labels.RowElements * ElementTypeInfo.SizeOf(targetType);
         }
 
-        Index = Mixture is not null ? Mixture.BuildIndex(options, span) : StartIndex.Build(Source, span, labelRows, options.Window - 1 + Target.Offset);
+        span = new WindowGeometry(options.Window, options.Dilation, Target).Span; // dilation and lead time
+        Index = Mixture is not null ? Mixture.BuildIndex(options, span) : RestrictedStarts.Build(Source, Labels, options);
         if (Index.Count == 0)
         {
             long longest = 0;
@@ -212,7 +213,7 @@ internal sealed class LoaderPlan : IDisposable
         int resident = readers + (options.ShuffleBlock is { } shuffle && pipelined ? (int)Math.Min(1 << 20, (shuffle.Chunks + 1 + ((options.Window - 1) / Math.Max(1, FirstChunkRows(Source)))) * ChunksPerRowBand(Source)) : 0);
         _minimumCacheBytes = (inputSlot * resident) + (labelSlot * resident);
         readers = resident;
-        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
+        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, options.Dilation);
         if (!pipelined)
         {
             BufferCount = 0;
@@ -368,6 +369,6 @@ internal sealed class LoaderPlan : IDisposable
             LabelReader = new ChunkedRowReader(Labels, targetType, options.PageCache, LabelReader, LabelCache);
         }
 
-        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
+        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, options.Dilation);
     }
 }

@@ -82,8 +82,11 @@ internal sealed class MixturePlan
     /// </summary>
     public StartIndex ComponentStarts(int component, WindowLoaderOptions options, long span)
     {
-        _ = options;
-        return StartIndex.Build(_components[component], span, null, 0);
+        _ = span; // the component's options give it: dilation, lead time and horizon
+        WindowLoaderOptions own = options.Clone();
+        own.Mixture = null;
+        own.Source = options.Mixture![component].Source;
+        return RestrictedStarts.Build(_components[component], null, own);
     }
 
     /// <summary>The combined index: each component's starts, numbered in component order, on the combined rows.</summary>

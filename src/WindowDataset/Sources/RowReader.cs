@@ -41,6 +41,56 @@ internal abstract class RowReader : IDisposable
     public virtual void ReadUncached(int shard, long row, int rows, Span<byte> destination, Span<byte> scratch) =>
         Read(shard, row, rows, destination, scratch);
 
+    /// <summary>Largest run of output bytes a dilated read fetches whole into scratch (see <see cref="ReadDilated"/>).</summary>
+    public const long DilatedRunBytes = 256 << 10;
+
+    /// <summary>Scratch bytes a worker needs for <see cref="ReadDilated"/> of <paramref name="rows"/> rows.</summary>
+    public virtual long DilatedScratchBytes(int rows, int dilation)
+    {
+        if (dilation <= 1)
+        {
+            return ScratchBytes(rows);
+        }
+
+        long span = ((rows - 1L) * dilation) + 1;
+        return ReadsRun(span, dilation) ? (span * OutputRowBytes) + ScratchBytes(span) : ScratchBytes(1);
+    }
+
+    /// <summary>
+    /// Reads rows row, row + d, ..., row + (rows - 1) * d of shard <paramref name="shard"/> into consecutive rows of
+    /// <paramref name="destination"/>. When the skipped rows are few bytes (d rows within a page) the whole spanned
+    /// run is read into scratch and the rows picked: one read instead of one per row, which for pread is one system
+    /// call instead of W; otherwise one read per row.
+    /// </summary>
+    public virtual void ReadDilated(int shard, long row, int rows, int dilation, Span<byte> destination, Span<byte> scratch)
+    {
+        if (dilation <= 1)
+        {
+            Read(shard, row, rows, destination, scratch);
+            return;
+        }
+
+        int rowBytes = (int)OutputRowBytes;
+        long span = ((rows - 1L) * dilation) + 1;
+        if (ReadsRun(span, dilation))
+        {
+            int runBytes = (int)(span * rowBytes);
+            Span<byte> run = scratch[..runBytes];
+            Read(shard, row, (int)span, run, scratch[runBytes..]);
+            for (int k = 0; k < rows; k++)
+            {
+                run.Slice(k * dilation * rowBytes, rowBytes).CopyTo(destination.Slice(k * rowBytes, rowBytes));
+            }
+
+            return;
+        }
+
+        for (int k = 0; k < rows; k++)
+        {
+            Read(shard, row + ((long)k * dilation), 1, destination.Slice(k * rowBytes, rowBytes), scratch);
+        }
+    }
+
     /// <summary>Tells the kernel these rows will be read soon.</summary>
     public abstract void WillNeed(int shard, long row, int rows);
 
@@ -64,6 +114,8 @@ internal abstract class RowReader : IDisposable
     }
 
     public abstract void Dispose();
+
+    private bool ReadsRun(long span, int dilation) => dilation * Source.RowBytes <= 4096 && span * OutputRowBytes <= DilatedRunBytes;
 
     /// <summary>Byte-swaps and converts file bytes into the output layout.</summary>
     protected void ConvertInto(ReadOnlySpan<byte> fileBytes, Span<byte> scratchForSwap, Span<byte> destination)
