@@ -15,6 +15,19 @@ public sealed class WindowLoaderOptions
     /// <summary>The input array.</summary>
     public SourceOptions Source { get; set; } = new();
 
+    /// <summary>
+    /// Several aligned arrays read at the same window rows, instead of <see cref="Source"/> (which must then have no
+    /// paths or glob): every input has the same total row count, and windows never cross a shard boundary of any of
+    /// them. Input 0 is the batch's <see cref="WindowBatch.Data"/>. Null: the single <see cref="Source"/>.
+    /// </summary>
+    public IList<InputOptions>? Inputs { get; set; }
+
+    /// <summary>
+    /// With <see cref="Inputs"/>: deliver one buffer whose rows are the inputs' rows side by side (input 0's elements,
+    /// then input 1's...), shape (B, W, sum of row elements), all in one output type. Default false: one buffer per input.
+    /// </summary>
+    public bool Concat { get; set; }
+
     /// <summary>Rows per window (W). Default 16.</summary>
     public int Window { get; set; } = 16;
 
@@ -125,6 +138,7 @@ public sealed class WindowLoaderOptions
     {
         var copy = (WindowLoaderOptions)MemberwiseClone();
         copy.Source = Source?.Clone()!;
+        copy.Inputs = Inputs is null ? null : [.. Inputs.Select(i => i?.Clone()!)];
         copy.Starts = Starts is null ? null : [.. Starts];
         copy.Target = Target?.Clone()!;
         copy.ShuffleBlock = ShuffleBlock?.Clone();

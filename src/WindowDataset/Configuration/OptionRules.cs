@@ -15,12 +15,17 @@ internal static class OptionRules
     /// <summary>The first rule <paramref name="o"/> breaks, or null.</summary>
     public static OptionViolation? Check(WindowLoaderOptions o)
     {
-        if (o.Source is null)
+        if (InputRules.Check(o) is { } inputs)
+        {
+            return inputs;
+        }
+
+        if (o.Inputs is null && o.Source is null)
         {
             return Invalid("source", "source: expected an object with paths or a glob; found null.");
         }
 
-        if (CheckSource(o.Source, "source") is { } source)
+        if (o.Inputs is null && CheckSource(o.Source!, "source") is { } source)
         {
             return source;
         }
@@ -176,7 +181,7 @@ internal static class OptionRules
         return target is { Kind: TargetKind.File, Source: { } labels } ? CheckSource(labels, "target.source") : null;
     }
 
-    private static OptionViolation? CheckSource(SourceOptions source, string key)
+    internal static OptionViolation? CheckSource(SourceOptions source, string key)
     {
         if ((source.Paths is null || source.Paths.Count == 0) && string.IsNullOrWhiteSpace(source.Glob))
         {
