@@ -134,7 +134,10 @@ public sealed class WindowDataView : IDataView
             hasLabel,
             probe.TargetElementType,
             labelElements,
-            labelIndex) { InputColumns = inputColumns };
+            labelIndex)
+        {
+            InputColumns = inputColumns,
+        };
         _minimumBudget = probe.MinimumMemoryBudget;
     }
 

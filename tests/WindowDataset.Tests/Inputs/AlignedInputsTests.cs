@@ -248,6 +248,24 @@ public sealed class AlignedInputsTests
         Assert.Contains($"2 batches of {perBatch} bytes", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2)] // a slot allocates input 0, the target, then inputs 1 and 2: the target fails
+    [InlineData(3)] // input 1 fails
+    [InlineData(4)] // input 2 fails
+    [InlineData(7)] // the second slot's input 1 fails
+    public void Read_AllocationOfAnInputBufferFails_EveryBufferAllocatedIsFreed(int failAt)
+    {
+        var allocator = new FaultyAllocator(failAt);
+        WindowLoaderOptions options = InputFixtures.Options(batch: 4);
+        options.Target = new TargetOptions { Kind = TargetKind.Next, Horizon = 1 };
+        using (var loader = new WindowLoader(options, allocator))
+        {
+            Assert.Throws<InsufficientMemoryException>(() => loader.Read(ReadRange.ForEpoch(0)).First().Dispose());
+        }
+
+        Assert.Equal(0, allocator.Inner.Live);
+    }
+
     [Fact]
     public void Read_ResumedFromState_EqualsTheUninterruptedEpoch()
     {
