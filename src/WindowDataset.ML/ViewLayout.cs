@@ -17,4 +17,7 @@ internal sealed record ViewLayout(
     public const int FeaturesColumn = 0;
     public const int StartColumn = 1;
     public const int LabelColumn = 2;
+
+    /// <summary>One column per aligned input (<see cref="WindowLoaderOptions.Inputs"/>, without concat), after the others; empty otherwise.</summary>
+    public InputColumn[] InputColumns { get; init; } = [];
 }

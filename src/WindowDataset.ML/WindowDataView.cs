@@ -120,6 +120,7 @@ public sealed class WindowDataView : IDataView
             throw new ArgumentOutOfRangeException("options.LabelIndex", $"labelIndex: expected null when the loader has no target (target.kind none); found {index}.");
         }
 
+        InputColumn[] inputColumns = AddInputColumns(builder, probe, hasLabel ? ViewLayout.LabelColumn + 1 : ViewLayout.LabelColumn);
         Schema = builder.ToSchema();
         long rows = loader.DropLast ? probe.BatchesPerEpoch * probe.BatchSize : probe.WindowsPerEpoch;
         _layout = new ViewLayout(
@@ -133,7 +134,10 @@ public sealed class WindowDataView : IDataView
             hasLabel,
             probe.TargetElementType,
             labelElements,
-            labelIndex);
+            labelIndex)
+        {
+            InputColumns = inputColumns,
+        };
         _minimumBudget = probe.MinimumMemoryBudget;
     }
 
@@ -177,6 +181,11 @@ public sealed class WindowDataView : IDataView
         }
 
         bool needsData = active[ViewLayout.FeaturesColumn] || (_layout.HasLabel && active[ViewLayout.LabelColumn]);
+        foreach (InputColumn input in _layout.InputColumns)
+        {
+            needsData |= active[input.Column];
+        }
+
         long[]? ids = null;
         long[]? starts = null;
         if (rand is not null)
@@ -282,6 +291,45 @@ public sealed class WindowDataView : IDataView
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// One vector column per aligned input, named by its <c>name</c> key, dimensions (W, *its row shape), after the
+    /// other columns (input 0 is also <c>Features</c>). None for a single source or concatenated inputs.
+    /// </summary>
+    private static InputColumn[] AddInputColumns(DataViewSchema.Builder builder, WindowLoader probe, int firstColumn)
+    {
+        if (probe.Options.Inputs is null || probe.Options.Concat)
+        {
+            return [];
+        }
+
+        var columns = new InputColumn[probe.InputCount];
+        for (int k = 0; k < columns.Length; k++)
+        {
+            string name = probe.GetInputName(k);
+            if (name is FeaturesColumnName or StartColumnName or LabelColumnName)
+            {
+                throw new ArgumentException($"inputs[{k}].name: expected a name other than the view's own columns ({FeaturesColumnName}, {StartColumnName}, {LabelColumnName}); found '{name}'.");
+            }
+
+            ElementType type = probe.GetInputElementType(k);
+            PrimitiveDataViewType item = ColumnTypes.For(type) ?? throw NoColumnType(type, $"the {name} column");
+            IReadOnlyList<int> rowShape = probe.GetInputRowShape(k);
+            int[] dims = new int[1 + rowShape.Count];
+            dims[0] = probe.Window;
+            long length = probe.Window;
+            for (int i = 0; i < rowShape.Count; i++)
+            {
+                dims[i + 1] = rowShape[i];
+                length *= rowShape[i];
+            }
+
+            builder.AddColumn(name, new VectorDataViewType(item, dims));
+            columns[k] = new InputColumn(firstColumn + k, k, type, checked((int)length));
+        }
+
+        return columns;
     }
 
     private static ArgumentOutOfRangeException NoColumnType(ElementType type, string what, string paramName = "options") =>

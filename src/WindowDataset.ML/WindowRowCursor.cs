@@ -46,6 +46,14 @@ internal sealed class WindowRowCursor : DataViewRowCursor
             _getters[ViewLayout.FeaturesColumn] = CreateVectorGetter(layout.FeatureType, Part.Features);
         }
 
+        foreach (InputColumn input in layout.InputColumns)
+        {
+            if (active[input.Column])
+            {
+                _getters[input.Column] = CreateVectorGetter(input.Type, Part.Input, input);
+            }
+        }
+
         if (active[ViewLayout.StartColumn])
         {
             _getters[ViewLayout.StartColumn] = (ValueGetter<long>)GetStart;
@@ -63,6 +71,7 @@ internal sealed class WindowRowCursor : DataViewRowCursor
     {
         Features,
         Labels,
+        Input,
     }
 
     public override DataViewSchema Schema => _view.Schema;
@@ -198,19 +207,19 @@ internal sealed class WindowRowCursor : DataViewRowCursor
         value = _batch is not null ? _batch.Starts[_inBatch] : _plan.Starts![_row];
     }
 
-    private Delegate CreateVectorGetter(ElementType type, Part part) => type switch
+    private Delegate CreateVectorGetter(ElementType type, Part part, InputColumn? input = null) => type switch
     {
-        ElementType.Float32 => VectorGetter<float>(part),
-        ElementType.Float64 => VectorGetter<double>(part),
-        ElementType.Int64 => VectorGetter<long>(part),
-        ElementType.Int32 => VectorGetter<int>(part),
-        ElementType.Int16 => VectorGetter<short>(part),
-        ElementType.Int8 => VectorGetter<sbyte>(part),
-        ElementType.UInt64 => VectorGetter<ulong>(part),
-        ElementType.UInt32 => VectorGetter<uint>(part),
-        ElementType.UInt16 => VectorGetter<ushort>(part),
-        ElementType.UInt8 => VectorGetter<byte>(part),
-        ElementType.Bool => VectorGetter<bool>(part),
+        ElementType.Float32 => VectorGetter<float>(part, input),
+        ElementType.Float64 => VectorGetter<double>(part, input),
+        ElementType.Int64 => VectorGetter<long>(part, input),
+        ElementType.Int32 => VectorGetter<int>(part, input),
+        ElementType.Int16 => VectorGetter<short>(part, input),
+        ElementType.Int8 => VectorGetter<sbyte>(part, input),
+        ElementType.UInt64 => VectorGetter<ulong>(part, input),
+        ElementType.UInt32 => VectorGetter<uint>(part, input),
+        ElementType.UInt16 => VectorGetter<ushort>(part, input),
+        ElementType.UInt8 => VectorGetter<byte>(part, input),
+        ElementType.Bool => VectorGetter<bool>(part, input),
         _ => throw new UnreachableException($"No ML.NET type for {type}: refused when the view was created."),
     };
 
@@ -230,14 +239,25 @@ internal sealed class WindowRowCursor : DataViewRowCursor
         _ => throw new UnreachableException($"No ML.NET type for {type}: refused when the view was created."),
     };
 
-    private ValueGetter<VBuffer<T>> VectorGetter<T>(Part part)
+    private ValueGetter<VBuffer<T>> VectorGetter<T>(Part part, InputColumn? input)
         where T : unmanaged
     {
-        int length = part == Part.Features ? _layout.FeatureLength : _layout.LabelItemElements;
+        int length = part switch
+        {
+            Part.Features => _layout.FeatureLength,
+            Part.Input => input!.Length,
+            _ => _layout.LabelItemElements,
+        };
+        int inputIndex = input?.Input ?? 0;
         return (ref VBuffer<T> value) =>
         {
             WindowBatch batch = CurrentBatch();
-            Span<T> all = part == Part.Features ? batch.GetData<T>() : batch.GetTargetData<T>();
+            Span<T> all = part switch
+            {
+                Part.Features => batch.GetData<T>(),
+                Part.Input => batch.GetInputData<T>(inputIndex),
+                _ => batch.GetTargetData<T>(),
+            };
             ReadOnlySpan<T> item = all.Slice(_inBatch * length, length);
             VBufferEditor<T> editor = VBufferEditor.Create(ref value, length);
             item.CopyTo(editor.Values);

@@ -20,6 +20,7 @@ public sealed class TensorBatch : IDisposable
     private readonly Device? _cudaDevice;
     private Tensor? _input;
     private Tensor? _target;
+    private readonly Tensor?[] _inputs;
     private int _disposed;
 
     internal TensorBatch(WindowBatch source, TensorLoaderOptions options)
@@ -30,14 +31,26 @@ public sealed class TensorBatch : IDisposable
         Count = source.Count;
         var memory = (TensorBatchMemory)source.Buffer;
         var targetMemory = (TensorBatchMemory?)source.TargetBuffer;
+        _inputs = new Tensor?[source.InputCount];
         try
         {
             _input = Deliver(memory.Tensor, source.Count, options);
             _target = targetMemory is null ? null : Deliver(targetMemory.Tensor, source.Count, options);
+            _inputs[0] = _input;
+            for (int k = 1; k < _inputs.Length; k++)
+            {
+                _inputs[k] = Deliver(((TensorBatchMemory)source.GetInputBuffer(k)).Tensor, source.Count, options);
+            }
         }
         catch
         {
             _input?.Dispose();
+            _target?.Dispose();
+            for (int k = 1; k < _inputs.Length; k++)
+            {
+                _inputs[k]?.Dispose();
+            }
+
             throw;
         }
 
@@ -63,6 +76,51 @@ public sealed class TensorBatch : IDisposable
             return _input!;
         }
     }
+
+    /// <summary>Inputs in this batch: one per <see cref="WindowLoaderOptions.Inputs"/>, or 1 for a single source or concatenated inputs.</summary>
+    public int InputCount => _inputs.Length;
+
+    /// <summary>
+    /// Input <paramref name="input"/>'s windows, shape (Count, Window, *its row shape), in its own dtype; input 0 is
+    /// <see cref="Input"/>. On the CPU a view of that input's own loader buffer, like <see cref="Input"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="input"/> is not 0..<see cref="InputCount"/> - 1.</exception>
+    /// <exception cref="ObjectDisposedException">The batch was disposed or the next one was requested.</exception>
+    public Tensor GetInput(int input)
+    {
+        ThrowIfDisposed();
+        if ((uint)input >= (uint)_inputs.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(input), $"input: expected 0..{_inputs.Length - 1} (the batch's inputs); found {input}.");
+        }
+
+        return _inputs[input]!;
+    }
+
+    /// <summary>The input named <paramref name="name"/> (its <c>name</c> key; "input" for a single source or concatenated inputs).</summary>
+    /// <exception cref="KeyNotFoundException">No input has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The batch was disposed or the next one was requested.</exception>
+    public Tensor GetInput(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ThrowIfDisposed();
+        int index = _source.IndexOfInput(name);
+        if (index < 0)
+        {
+            var names = new string[_inputs.Length];
+            for (int k = 0; k < names.Length; k++)
+            {
+                names[k] = "'" + _source.GetInputName(k) + "'";
+            }
+
+            throw new KeyNotFoundException($"input: expected one of {string.Join(", ", names)}; found '{name}'.");
+        }
+
+        return _inputs[index]!;
+    }
+
+    /// <summary>Name of input <paramref name="input"/>.</summary>
+    public string GetInputName(int input) => _source.GetInputName(input);
 
     /// <summary>
     /// The targets: shape (Count, Horizon, *RowShape) for <c>next</c> targets, (Count, *labelRowShape) for
@@ -107,8 +165,14 @@ public sealed class TensorBatch : IDisposable
 
         _input?.Dispose();
         _target?.Dispose();
+        for (int k = 1; k < _inputs.Length; k++)
+        {
+            _inputs[k]?.Dispose();
+        }
+
         _input = null;
         _target = null;
+        Array.Clear(_inputs);
         _source.Dispose();
     }
 

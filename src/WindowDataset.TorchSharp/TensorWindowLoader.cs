@@ -44,6 +44,10 @@ public sealed class TensorWindowLoader : IDisposable, IAsyncDisposable
         {
             DType = TensorTypes.ToScalarType(Loader.OutputType);
             TargetDType = Loader.TargetItemShape is null ? null : TensorTypes.ToScalarType(Loader.TargetElementType);
+            for (int k = 1; k < Loader.InputCount; k++)
+            {
+                TensorTypes.ToScalarType(Loader.GetInputElementType(k));
+            }
         }
         catch
         {

@@ -9,6 +9,9 @@ public sealed class TargetOptions
     /// <summary><see cref="TargetKind.Next"/>: how many rows after the window (H). Windows whose target would run past the end of their shard are not sampled.</summary>
     public int Horizon { get; set; } = 1;
 
+    /// <summary><see cref="TargetKind.Next"/> with <see cref="WindowLoaderOptions.Inputs"/>: the input whose next rows are the target. Null: input 0.</summary>
+    public string? Input { get; set; }
+
     /// <summary>
     /// <see cref="TargetKind.File"/>: the labels array, shape (N,) or (N, K...), with N the total row count of the
     /// input. The label of a window starting at row i is row <c>i + window - 1 + Offset</c>; windows whose label

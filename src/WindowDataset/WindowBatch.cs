@@ -18,6 +18,7 @@ public sealed unsafe class WindowBatch : IDisposable
     private readonly int _generation;
     private LeaseMemoryManager? _memory;
     private LeaseMemoryManager? _targetMemory;
+    private LeaseMemoryManager?[]? _inputMemory;
     private IReadOnlyList<long>? _shape;
     private IReadOnlyList<long>? _targetShape;
     private int _disposed;
@@ -164,6 +165,61 @@ public sealed unsafe class WindowBatch : IDisposable
     public Span<T> GetTargetData<T>()
         where T : unmanaged => Cast<T>(TargetData, TargetElementType);
 
+    /// <summary>
+    /// Inputs in this batch: the number of <see cref="WindowLoaderOptions.Inputs"/>, each in its own buffer, or 1
+    /// (a single source, or inputs concatenated along the row). Input 0 is <see cref="Data"/>.
+    /// </summary>
+    public int InputCount => _layout.InputBuffers;
+
+    /// <summary>Name of input <paramref name="input"/>: its <c>name</c> key, or "input" for a single source or concatenated inputs.</summary>
+    public string GetInputName(int input) => InputLayouts.Name(_layout, input);
+
+    /// <summary>The index of the input named <paramref name="name"/>; -1 when none has that name.</summary>
+    public int IndexOfInput(string name) => InputLayouts.IndexOf(_layout, name);
+
+    /// <summary>Element type of input <paramref name="input"/> (each input has its own; input 0's is <see cref="ElementType"/>).</summary>
+    public ElementType GetInputElementType(int input) => InputLayouts.ElementType(_layout, input);
+
+    /// <summary>Shape of one row of input <paramref name="input"/>.</summary>
+    public IReadOnlyList<int> GetInputRowShape(int input) => InputLayouts.RowShape(_layout, input);
+
+    /// <summary>Shape of input <paramref name="input"/>: (Count, Window, *rowShape of that input).</summary>
+    public IReadOnlyList<long> GetInputShape(int input) =>
+        input == 0 ? Shape : Array.AsReadOnly(_layout.Inputs![CheckedInput(input)].Shape(Count, Window));
+
+    /// <summary>Input <paramref name="input"/>'s windows, C order (input 0: <see cref="Data"/>).</summary>
+    public Span<byte> GetInputData(int input)
+    {
+        IBatchMemory buffer = GetInputBuffer(input);
+        return new Span<byte>((void*)buffer.Pointer, checked((int)(Count * InputLayouts.WindowBytes(_layout, input))));
+    }
+
+    /// <summary>Input <paramref name="input"/>'s windows as elements of <typeparamref name="T"/>, whose size must match its element type.</summary>
+    public Span<T> GetInputData<T>(int input)
+        where T : unmanaged => Cast<T>(GetInputData(input), GetInputElementType(input));
+
+    /// <summary>Input <paramref name="input"/>'s windows as <see cref="Memory{T}"/>, checked like <see cref="Memory"/>.</summary>
+    public Memory<byte> GetInputMemory(int input)
+    {
+        if (CheckedInput(input) == 0)
+        {
+            return Memory;
+        }
+
+        IBatchMemory buffer = GetInputBuffer(input);
+        _inputMemory ??= new LeaseMemoryManager?[InputCount];
+        _inputMemory[input] ??= new LeaseMemoryManager(_slot, _generation, buffer.Pointer, checked((int)(Count * InputLayouts.WindowBytes(_layout, input))), $"Input {input} of batch {Index} of epoch {Epoch}");
+        return _inputMemory[input]!.Memory;
+    }
+
+    /// <summary>The buffer input <paramref name="input"/> lives in, as given by the loader's allocator (input 0: <see cref="Buffer"/>).</summary>
+    public IBatchMemory GetInputBuffer(int input)
+    {
+        CheckedInput(input);
+        ThrowIfDisposed();
+        return input == 0 ? _slot.Input : _slot.Extra[input - 1];
+    }
+
     /// <summary>Returns the buffer to the loader. Idempotent.</summary>
     public void Dispose()
     {
@@ -183,6 +239,12 @@ public sealed unsafe class WindowBatch : IDisposable
         }
 
         return MemoryMarshal.Cast<byte, T>(bytes);
+    }
+
+    private int CheckedInput(int input)
+    {
+        InputLayouts.Check(_layout, input);
+        return input;
     }
 
     private void ThrowIfDisposed()

@@ -61,7 +61,8 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         _gatherer = _plan.Gatherer;
         var inputRequest = new BatchBufferRequest(BatchBufferRole.Input, _layout.ElementType, _layout.InputShape(options.BatchSize), _layout.InputBatchBytes);
         BatchBufferRequest? targetRequest = _layout.TargetItemShape is null ? null : new BatchBufferRequest(BatchBufferRole.Target, _layout.TargetElementType, _layout.TargetShape(options.BatchSize)!, _layout.TargetBatchBytes);
-        _pool = new BufferPool(_plan.BufferCount, () => BatchSlot.Create(alloc, inputRequest, targetRequest));
+        BatchBufferRequest[] extraRequests = InputRequests(_layout, options.BatchSize);
+        _pool = new BufferPool(_plan.BufferCount, () => BatchSlot.Create(alloc, inputRequest, targetRequest, extraRequests));
         _release = _pool.Return;
         Info = ArrayInfo.From(_plan.Source);
         TargetInfo = _plan.Labels is null ? null : ArrayInfo.From(_plan.Labels);
@@ -75,6 +76,24 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
 
     /// <summary>The labels array of a file target; null otherwise.</summary>
     public ArrayInfo? TargetInfo { get; }
+
+    /// <summary>
+    /// Inputs of each batch (<see cref="WindowBatch.InputCount"/>): the number of <see cref="WindowLoaderOptions.Inputs"/>,
+    /// or 1 for a single source or concatenated inputs.
+    /// </summary>
+    public int InputCount => _layout.InputBuffers;
+
+    /// <summary>Name of input <paramref name="input"/>: its <c>name</c> key; "input" for a single source or concatenated inputs.</summary>
+    public string GetInputName(int input) => InputLayouts.Name(_layout, input);
+
+    /// <summary>Shape of one row of input <paramref name="input"/> (for input 0, <see cref="RowShape"/>).</summary>
+    public IReadOnlyList<int> GetInputRowShape(int input) => InputLayouts.RowShape(_layout, input);
+
+    /// <summary>Element type of input <paramref name="input"/> (for input 0, <see cref="OutputType"/>).</summary>
+    public ElementType GetInputElementType(int input) => InputLayouts.ElementType(_layout, input);
+
+    /// <summary>The array of aligned input <paramref name="input"/> of <see cref="WindowLoaderOptions.Inputs"/> (concat too); for a single source, <see cref="Info"/>.</summary>
+    public ArrayInfo GetInputInfo(int input) => _plan.Inputs is { } set ? set.Info(input) : input == 0 ? Info : throw new ArgumentOutOfRangeException(nameof(input), $"input: expected 0 (a single source); found {input}.");
 
     /// <summary>Element type of the batches.</summary>
     public ElementType OutputType => _layout.ElementType;
@@ -336,6 +355,18 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         }
 
         return _gatherer.WithSampler(_plan.SamplerFor(copy));
+    }
+
+    private static BatchBufferRequest[] InputRequests(BatchLayout layout, int batchSize)
+    {
+        var requests = new BatchBufferRequest[layout.InputBuffers - 1];
+        for (int k = 0; k < requests.Length; k++)
+        {
+            InputLayout input = layout.Inputs![k + 1];
+            requests[k] = new BatchBufferRequest(BatchBufferRole.Input, input.ElementType, input.Shape(batchSize, layout.Window), input.BatchBytes(batchSize));
+        }
+
+        return requests;
     }
 
     private static long WindowsBefore(WindowSampler sampler, long batch) => Math.Min(batch * sampler.BatchSize, sampler.WindowsPerRank);

@@ -128,6 +128,19 @@ public sealed class WindowLoaderOptions
     /// <summary>Rows between consecutive window rows: a window takes rows i, i + d, ..., i + (W - 1) * d. Default 1.</summary>
     public int Dilation { get; set; } = 1;
 
+    /// <summary>
+    /// Several aligned arrays read at the same window rows, instead of <see cref="Source"/> (which must then have no
+    /// paths or glob): every input has the same total row count, and windows never cross a shard boundary of any of
+    /// them. Input 0 is the batch's <see cref="WindowBatch.Data"/>. Null: the single <see cref="Source"/>.
+    /// </summary>
+    public IList<InputOptions>? Inputs { get; set; }
+
+    /// <summary>
+    /// With <see cref="Inputs"/>: deliver one buffer whose rows are the inputs' rows side by side (input 0's elements,
+    /// then input 1's...), shape (B, W, sum of row elements), all in one output type. Default false: one buffer per input.
+    /// </summary>
+    public bool Concat { get; set; }
+
     /// <summary>Reads options from a JSON config file (the whole file, or its <c>loader</c> section when it has one); relative paths are relative to the file's folder.</summary>
     /// <exception cref="InvalidDataException">The file is not valid JSON, has unknown keys, wrong types or invalid values; the message names the file and the key's JSON path.</exception>
     public static WindowLoaderOptions LoadFile(string path) => ConfigBinder.LoadLoaderOptions(path);
@@ -145,6 +158,7 @@ public sealed class WindowLoaderOptions
     {
         var copy = (WindowLoaderOptions)MemberwiseClone();
         copy.Source = Source?.Clone()!;
+        copy.Inputs = Inputs is null ? null : [.. Inputs.Select(i => i?.Clone()!)];
         copy.Starts = Starts is null ? null : [.. Starts];
         copy.Target = Target?.Clone()!;
         copy.ShuffleBlock = ShuffleBlock?.Clone();

@@ -139,11 +139,19 @@ internal sealed class TakeCommand : VerbCommand
         long[] shape = [windows, loader.Window, .. loader.RowShape.Select(d => (long)d)];
         var used = startsOut is null ? null : new List<long>((int)Math.Min(windows, 1 << 24));
         bool completed = false;
+        List<(NpyWriter Writer, string Path)> others = [];
         try
         {
             using (var writer = new NpyWriter(output, loader.OutputType, shape))
             using (ProgressScope bar = context.Progress($"take {Path.GetFileName(output)}"))
             {
+                // Aligned inputs (loader.inputs without concat): input 0 goes to --out, input k to OUT.<name>.npy.
+                for (int k = 1; k < loader.InputCount; k++)
+                {
+                    string path = InputPath(output, loader.GetInputName(k));
+                    others.Add((new NpyWriter(path, loader.GetInputElementType(k), [windows, loader.Window, .. loader.GetInputRowShape(k).Select(d => (long)d)]), path));
+                }
+
                 long taken = 0;
                 if (windows > 0)
                 {
@@ -152,6 +160,12 @@ internal sealed class TakeCommand : VerbCommand
                         // The last batch may hold more than --count asks for: only its first windows are taken.
                         int n = (int)Math.Min(b.Count, windows - taken);
                         writer.Write(b.Data[..checked((int)(n * loader.WindowBytes))]);
+                        for (int k = 0; k < others.Count; k++)
+                        {
+                            Span<byte> data = b.GetInputData(k + 1);
+                            others[k].Writer.Write(data[..(data.Length / b.Count * n)]);
+                        }
+
                         used?.AddRange(b.Starts[..n]);
                         taken += n;
                         bar.Report((double)taken / windows);
@@ -163,12 +177,25 @@ internal sealed class TakeCommand : VerbCommand
                 }
 
                 writer.Complete();
+                foreach ((NpyWriter other, _) in others)
+                {
+                    other.Complete();
+                }
             }
 
             completed = true;
         }
         finally
         {
+            foreach ((NpyWriter other, string path) in others)
+            {
+                other.Dispose();
+                if (!completed)
+                {
+                    TryDelete(path);
+                }
+            }
+
             if (!completed)
             {
                 TryDelete(output);
@@ -190,6 +217,18 @@ internal sealed class TakeCommand : VerbCommand
         context.Summary(string.Create(CultureInfo.InvariantCulture,
             $"wrote {output}: {Units.Shape(shape)} {ElementTypeInfo.Name(loader.OutputType)}, {Units.Bytes(bytes)} in {clock.Elapsed.TotalSeconds:F2} s ({windows / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} windows/s, io {LoaderConfig.Name(options.Io)}, {loader.Workers} workers, {loader.BufferCount} buffers of {Units.Bytes(loader.BatchBytes)})"));
         return CliApp.Success;
+    }
+
+    /// <summary>Where input <paramref name="name"/> of several aligned inputs is written: next to --out, <c>OUT.name.npy</c>.</summary>
+    internal static string InputPath(string output, string name)
+    {
+        if (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
+        {
+            throw new UsageException($"take: expected input names usable in a file name (input k is written to OUT.<name>.npy); found '{name}'.");
+        }
+
+        string stem = output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? output[..^4] : output;
+        return $"{stem}.{name}.npy";
     }
 
     private static UsageException Conflict(string first, string second) =>

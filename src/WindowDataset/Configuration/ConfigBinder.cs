@@ -90,12 +90,32 @@ internal static class ConfigBinder
             }
         }
 
+        for (int k = 0; options.Inputs is not null && k < options.Inputs.Count; k++)
+        {
+            if (options.Inputs[k] is { } input)
+            {
+                input.Paths ??= [];
+            }
+        }
+
         if (OptionRules.Check(options) is { } violation)
         {
             throw violation.ToConfigError(fileName, jsonPath);
         }
 
-        ResolvePaths(options.Source, fileName, jsonPath + ".source", baseDirectory);
+        if (options.Inputs is null)
+        {
+            ResolvePaths(options.Source, fileName, jsonPath + ".source", baseDirectory);
+        }
+
+        for (int k = 0; options.Inputs is not null && k < options.Inputs.Count; k++)
+        {
+            InputOptions input = options.Inputs[k];
+            SourceOptions resolved = input.ToSource();
+            ResolvePaths(resolved, fileName, System.FormattableString.Invariant($"{jsonPath}.inputs[{k}]"), baseDirectory);
+            (input.Paths, input.Glob) = (resolved.Paths, resolved.Glob);
+        }
+
         if (options.Target is { Kind: TargetKind.File, Source: { } labels })
         {
             ResolvePaths(labels, fileName, jsonPath + ".target.source", baseDirectory);

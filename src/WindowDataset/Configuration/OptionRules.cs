@@ -20,12 +20,22 @@ internal static class OptionRules
             return mixture;
         }
 
-        if (o.Source is null && o.Mixture is null)
+        if (InputRules.Check(o) is { } inputs)
+        {
+            return inputs;
+        }
+
+        if (o.Inputs is not null && (o.Mixture is not null || o.Dilation != 1 || o.Missing == MissingValues.SkipWindows || (o.Target?.LeadTime ?? 0) != 0))
+        {
+            return Invalid("inputs", Invariant($"inputs: expected a loader without mixture, dilation, target.leadTime and missing: skipWindows (not supported with aligned inputs yet); found {(o.Mixture is not null ? "mixture" : o.Dilation != 1 ? $"dilation {o.Dilation}" : o.Missing == MissingValues.SkipWindows ? "missing: skipWindows" : $"target.leadTime {o.Target!.LeadTime}")}."));
+        }
+
+        if (o.Source is null && o.Mixture is null && o.Inputs is null)
         {
             return Invalid("source", "source: expected an object with paths or a glob; found null.");
         }
 
-        if (o.Mixture is null && CheckSource(o.Source!, "source") is { } source)
+        if (o.Mixture is null && o.Inputs is null && CheckSource(o.Source!, "source") is { } source)
         {
             return source;
         }

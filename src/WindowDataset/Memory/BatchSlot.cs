@@ -3,9 +3,10 @@ namespace WindowDataset.Memory;
 /// <summary>One reusable batch: its buffers (from the allocator) and the starts of the batch it currently holds.</summary>
 internal sealed class BatchSlot
 {
-    public BatchSlot(IBatchMemory input, IBatchMemory? target, int batchSize)
+    public BatchSlot(IBatchMemory input, IBatchMemory? target, int batchSize, IBatchMemory[]? extra = null)
     {
         Input = input;
+        Extra = extra ?? [];
         Target = target;
         Shards = new int[batchSize];
         LocalRows = new long[batchSize];
@@ -15,6 +16,9 @@ internal sealed class BatchSlot
     public IBatchMemory Input { get; }
 
     public IBatchMemory? Target { get; }
+
+    /// <summary>The buffers of aligned inputs 1.. (one per input, without concat); empty otherwise.</summary>
+    public IBatchMemory[] Extra { get; }
 
     public int[] Shards { get; }
 
@@ -34,24 +38,36 @@ internal sealed class BatchSlot
     private int _generation;
 
     /// <summary>Allocates the buffers of one slot and checks the allocator kept its contract.</summary>
-    public static BatchSlot Create(IBatchMemoryAllocator allocator, BatchBufferRequest input, BatchBufferRequest? target)
+    public static BatchSlot Create(IBatchMemoryAllocator allocator, BatchBufferRequest input, BatchBufferRequest? target, IReadOnlyList<BatchBufferRequest>? extra = null)
     {
         IBatchMemory inputMemory = Allocate(allocator, input);
         IBatchMemory? targetMemory = null;
+        IBatchMemory[] extraMemory = extra is null || extra.Count == 0 ? [] : new IBatchMemory[extra.Count];
         try
         {
             if (target is not null)
             {
                 targetMemory = Allocate(allocator, target);
             }
+
+            for (int k = 0; k < extraMemory.Length; k++)
+            {
+                extraMemory[k] = Allocate(allocator, extra![k]);
+            }
         }
         catch
         {
             inputMemory.Dispose();
+            targetMemory?.Dispose();
+            foreach (IBatchMemory? m in extraMemory)
+            {
+                m?.Dispose();
+            }
+
             throw;
         }
 
-        return new BatchSlot(inputMemory, targetMemory, (int)input.Shape[0]);
+        return new BatchSlot(inputMemory, targetMemory, (int)input.Shape[0], extraMemory);
     }
 
     /// <summary>Ends the current lease: every view handed out for it turns invalid.</summary>
@@ -61,6 +77,10 @@ internal sealed class BatchSlot
     {
         Input.Dispose();
         Target?.Dispose();
+        foreach (IBatchMemory extra in Extra)
+        {
+            extra.Dispose();
+        }
     }
 
     private static IBatchMemory Allocate(IBatchMemoryAllocator allocator, BatchBufferRequest request)

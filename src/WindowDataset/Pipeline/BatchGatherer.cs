@@ -19,8 +19,11 @@ internal sealed class BatchGatherer
     private readonly long _windowSpan; // (W - 1) * dilation + 1
     private readonly long _targetStart; // first next-target row after the start: window span + lead time
 
-    public BatchGatherer(WindowSampler sampler, RowReader input, RowReader? labels, BatchLayout layout, TargetOptions target, int dilation = 1)
+    private readonly InputSet? _inputs;
+
+    public BatchGatherer(WindowSampler sampler, RowReader input, RowReader? labels, BatchLayout layout, TargetOptions target, int dilation = 1, InputSet? inputs = null)
     {
+        _inputs = inputs;
         _sampler = sampler;
         _input = input;
         _labels = labels;
@@ -35,7 +38,7 @@ internal sealed class BatchGatherer
     }
 
     /// <summary>The same readers and layout with another sampler (a read of explicit starts).</summary>
-    public BatchGatherer WithSampler(WindowSampler sampler) => new(sampler, _input, _labels, _layout, _target, _dilation);
+    public BatchGatherer WithSampler(WindowSampler sampler) => new(sampler, _input, _labels, _layout, _target, _dilation, _inputs);
 
     public WindowSampler Sampler => _sampler;
 
@@ -44,8 +47,8 @@ internal sealed class BatchGatherer
     {
         get
         {
-            long bytes = Math.Max(_input.ScratchBytes(_layout.Window), _input.DilatedScratchBytes(_layout.Window, _dilation));
-            if (_targetKind == TargetKind.Next)
+            long bytes = _inputs?.ScratchBytes ?? Math.Max(_input.ScratchBytes(_layout.Window), _input.DilatedScratchBytes(_layout.Window, _dilation));
+            if (_targetKind == TargetKind.Next && _inputs is null)
             {
                 bytes = Math.Max(bytes, _input.ScratchBytes(_horizon));
             }
@@ -71,6 +74,12 @@ internal sealed class BatchGatherer
     {
         int count = _sampler.CountInBatch(batch);
         _sampler.Fill(epoch, batch, shards, localRows, starts);
+        if (_inputs is not null)
+        {
+            _inputs.Hint(starts.AsSpan(0, count));
+            return;
+        }
+
         for (int i = 0; i < count; i++)
         {
             _input.WillNeed(shards[i], localRows[i], (int)(_targetKind == TargetKind.Next ? _targetStart + _horizon : _windowSpan));
@@ -80,6 +89,12 @@ internal sealed class BatchGatherer
     /// <summary>Announces the windows of a prepared slot to the kernel, so all its reads are in flight at once.</summary>
     public void Hint(BatchSlot slot)
     {
+        if (_inputs is not null)
+        {
+            _inputs.Hint(slot);
+            return;
+        }
+
         for (int i = 0; i < slot.Count; i++)
         {
             _input.WillNeed(slot.Shards[i], slot.LocalRows[i], (int)(_targetKind == TargetKind.Next ? _targetStart + _horizon : _windowSpan));
@@ -92,6 +107,17 @@ internal sealed class BatchGatherer
         Span<byte> target = slot.Target is null ? default : new Span<byte>((void*)slot.Target.Pointer, checked((int)_layout.TargetBatchBytes));
         int windowBytes = (int)_layout.WindowBytes;
         int targetBytes = (int)_layout.TargetItemBytes;
+        if (_inputs is not null)
+        {
+            _inputs.Gather(slot, _layout, target, scratch, uncached, cancellationToken);
+            for (int i = 0; _labels is not null && i < slot.Count; i++)
+            {
+                ReadLabel(slot.Starts[i], target.Slice(i * targetBytes, targetBytes), scratch);
+            }
+
+            return;
+        }
+
         for (int i = 0; i < slot.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -132,6 +158,12 @@ internal sealed class BatchGatherer
     /// <summary>Reads one window (and nothing else) synchronously, in the output type.</summary>
     public void ReadWindow(long globalStart, Span<byte> destination, Span<byte> scratch)
     {
+        if (_inputs is not null)
+        {
+            _inputs.ReadWindow(globalStart, destination, scratch);
+            return;
+        }
+
         (int shard, long local) = LocateRow(_input.Source, globalStart, _windowSpan);
         _input.ReadDilated(shard, local, _layout.Window, _dilation, destination, scratch);
     }
@@ -139,7 +171,22 @@ internal sealed class BatchGatherer
     /// <summary>Reads the target of the window starting at <paramref name="globalStart"/>.</summary>
     public void ReadTarget(long globalStart, Span<byte> destination, Span<byte> scratch)
     {
-        if (_targetKind == TargetKind.Next)
+        if (_inputs is not null && _targetKind == TargetKind.Next)
+        {
+            _inputs.ReadTarget(globalStart, destination, scratch);
+        }
+        else if (_inputs is not null && _labels is not null)
+        {
+            _inputs.CheckStart(globalStart, _layout.Window);
+            long row = globalStart + _labelShift;
+            if (row < 0 || row >= _labels.Source.TotalRows)
+            {
+                throw new ArgumentOutOfRangeException(nameof(globalStart), $"start row {globalStart}: expected a window whose label row (start + window - 1 + target.offset) is in 0..{_labels.Source.TotalRows - 1}; found {row}.");
+            }
+
+            ReadLabel(globalStart, destination, scratch);
+        }
+        else if (_targetKind == TargetKind.Next)
         {
             (int shard, long local) = LocateRow(_input.Source, globalStart, _targetStart + _horizon);
             _input.Read(shard, local + _targetStart, _horizon, destination, scratch);

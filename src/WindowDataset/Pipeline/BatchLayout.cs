@@ -15,6 +15,34 @@ internal sealed record BatchLayout(
 
     public long TargetBatchBytes => BatchSize * TargetItemBytes;
 
+    /// <summary>
+    /// Aligned inputs (<see cref="WindowLoaderOptions.Inputs"/>): every input, input 0 first. Without concat input
+    /// 0 is the main buffer and inputs 1.. have their own buffers (<see cref="ExtraInputBatchBytes"/>); with concat
+    /// they share the main buffer, row by row. Null: a single source.
+    /// </summary>
+    public InputLayout[]? Inputs { get; init; }
+
+    /// <summary>True when the inputs are concatenated along the row into the main buffer.</summary>
+    public bool Concat { get; init; }
+
+    /// <summary>Buffers a batch has for its inputs: one per input, or one for all of them with concat.</summary>
+    public int InputBuffers => Inputs is null || Concat ? 1 : Inputs.Length;
+
+    /// <summary>Bytes of a full batch of inputs 1.. (their own buffers); 0 with a single source or concat.</summary>
+    public long ExtraInputBatchBytes
+    {
+        get
+        {
+            long bytes = 0;
+            for (int k = 1; k < InputBuffers; k++)
+            {
+                bytes += Inputs![k].BatchBytes(BatchSize);
+            }
+
+            return bytes;
+        }
+    }
+
     /// <summary>The shape of a full batch, built once: batches share it, so reading <see cref="WindowBatch.Shape"/> allocates nothing.</summary>
     private IReadOnlyList<long> FullInputShape => field ??= Array.AsReadOnly(InputShape(BatchSize));
 

@@ -39,6 +39,9 @@ internal sealed class LoaderPlan : IDisposable
 
     public BatchGatherer Gatherer { get; private set; } = null!;
 
+    /// <summary>The aligned inputs (<see cref="WindowLoaderOptions.Inputs"/>); null with a single source. <see cref="Source"/> is input 0.</summary>
+    public InputSet? Inputs { get; private set; }
+
     public int Rank { get; private set; }
 
     public int WorldSize { get; private set; }
@@ -49,10 +52,10 @@ internal sealed class LoaderPlan : IDisposable
     public int Workers { get; private set; }
 
     /// <summary>Bytes of one full batch, input and target.</summary>
-    public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes;
+    public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes + Layout.ExtraInputBatchBytes;
 
     /// <summary>Conversion scratch of all workers, and for chunked sources the decoders' two pool buffers per worker (and the remote block caches).</summary>
-    public long ScratchBytes => (Workers * (Gatherer.ScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes;
+    public long ScratchBytes => (Workers * (Gatherer.ScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes + (Inputs?.FixedBytes ?? 0);
 
     /// <summary>The remote engines' RAM block caches (0 for local sources): fixed by <c>remote.memoryCacheBytes</c>, counted with the scratch.</summary>
     public long RemoteCacheBytes => Source.RemoteCacheBytes + (Labels?.RemoteCacheBytes ?? 0);
@@ -89,6 +92,7 @@ internal sealed class LoaderPlan : IDisposable
     {
         Reader?.Dispose();
         LabelReader?.Dispose();
+        Inputs?.Dispose();
         Labels?.Dispose();
         Source.Dispose();
     }
@@ -96,13 +100,14 @@ internal sealed class LoaderPlan : IDisposable
     private static LoaderPlan Create(WindowLoaderOptions options, bool pipelined)
     {
         MixturePlan? mixture = null;
-        ArraySource source = options.Mixture is null ? ArraySource.Open(options.Source, "source", options.Remote) : MixturePlan.Open(options, out mixture);
+        InputSet? inputs = options.Inputs is null ? null : InputSet.Open(options);
+        ArraySource source = inputs?.First ?? (options.Mixture is null ? ArraySource.Open(options.Source, "source", options.Remote) : MixturePlan.Open(options, out mixture));
         LoaderPlan? plan = null;
         try
         {
             TargetOptions target = options.Target ?? new TargetOptions();
             ArraySource? labels = target.Kind == TargetKind.File ? ArraySource.Open(target.Source!, "target.source", options.Remote) : null;
-            plan = new LoaderPlan(source, labels) { Target = target, Mixture = mixture };
+            plan = new LoaderPlan(source, labels) { Target = target, Mixture = mixture, Inputs = inputs };
             plan.Build(options, pipelined);
             return plan;
         }
@@ -110,6 +115,7 @@ internal sealed class LoaderPlan : IDisposable
         {
             if (plan is null)
             {
+                inputs?.Dispose();
                 source.Dispose();
             }
             else
@@ -123,7 +129,7 @@ internal sealed class LoaderPlan : IDisposable
 
     private void Build(WindowLoaderOptions options, bool pipelined)
     {
-        ElementType output = options.OutputType ?? Source.ElementType;
+        ElementType output = Inputs?.FirstType ?? options.OutputType ?? Source.ElementType;
         if (!ElementConverter.CanConvert(Source.ElementType, output))
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"outputType: expected the file's type ({ElementTypeInfo.Name(Source.ElementType)}), float32 or float64; found {ElementTypeInfo.Name(output)}.");
@@ -158,12 +164,17 @@ internal sealed class LoaderPlan : IDisposable
             targetBytes = Labels.RowElements * ElementTypeInfo.SizeOf(targetType);
         }
 
+        if (Inputs is not null && Target.Kind == TargetKind.Next)
+        {
+            (targetShape, targetType, targetBytes) = Inputs.NextTarget(Target.Horizon);
+        }
+
         span = new WindowGeometry(options.Window, options.Dilation, Target).Span; // dilation and lead time
-        Index = Mixture is not null ? Mixture.BuildIndex(options, span) : RestrictedStarts.Build(Source, Labels, options);
+        Index = Mixture is not null ? Mixture.BuildIndex(options, span) : RestrictedStarts.Build(Inputs?.Segments ?? Source, Labels, options);
         if (Index.Count == 0)
         {
             long longest = 0;
-            foreach (ShardFile s in Source.Shards)
+            foreach (ShardFile s in (Inputs?.Segments ?? Source).Shards)
             {
                 longest = Math.Max(longest, s.Rows);
             }
@@ -188,7 +199,13 @@ internal sealed class LoaderPlan : IDisposable
         int batchSize = pipelined ? options.BatchSize : 1;
         long windowBytes = options.Window * Source.RowElements * ElementTypeInfo.SizeOf(output);
         Layout = new BatchLayout(batchSize, options.Window, Source.RowShape, output, windowBytes, targetShape, targetType, targetBytes);
-        if (Layout.InputBatchBytes > int.MaxValue || Layout.TargetBatchBytes > int.MaxValue)
+        if (Inputs is not null)
+        {
+            Layout = Inputs.Shape(Layout);
+            windowBytes = Layout.WindowBytes;
+        }
+
+        if (Layout.InputBatchBytes > int.MaxValue || Layout.TargetBatchBytes > int.MaxValue || Layout.ExtraInputBatchBytes > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"batchSize: expected a batch of at most {int.MaxValue} bytes; found {batchSize} windows of {windowBytes} bytes = {Layout.InputBatchBytes} bytes.");
         }
@@ -205,7 +222,8 @@ internal sealed class LoaderPlan : IDisposable
         int readers = pipelined ? Workers : 1;
         // The decoders rent their stored-chunk and intermediate buffers from the shared array pool, which rounds up
         // to a power of two: count two such buffers per worker.
-        long slot = Math.Max(inputSlot, labelSlot);
+        Inputs?.OpenReaders(options.Io, options.PageCache, pipelined ? Workers + 1 : 8);
+        long slot = Math.Max(Math.Max(inputSlot, labelSlot), Inputs?.LargestExtraChunk ?? 0);
         _decodeScratchBytes = slot == 0 ? 0 : 2 * (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)(slot + (slot / 8) + (64 << 10)));
         // A block shuffle keeps its set of chunks (and the one its windows run into) resident as well.
         // A block shuffle keeps its set resident: every chunk of a block's row band (the chunks across the row's
@@ -213,7 +231,7 @@ internal sealed class LoaderPlan : IDisposable
         int resident = readers + (options.ShuffleBlock is { } shuffle && pipelined ? (int)Math.Min(1 << 20, (shuffle.Chunks + 1 + ((options.Window - 1) / Math.Max(1, FirstChunkRows(Source)))) * ChunksPerRowBand(Source)) : 0);
         _minimumCacheBytes = (inputSlot * resident) + (labelSlot * resident);
         readers = resident;
-        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, options.Dilation);
+        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, options.Dilation, Inputs?.WithFirst(Reader));
         if (!pipelined)
         {
             BufferCount = 0;
@@ -369,6 +387,6 @@ internal sealed class LoaderPlan : IDisposable
             LabelReader = new ChunkedRowReader(Labels, targetType, options.PageCache, LabelReader, LabelCache);
         }
 
-        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, options.Dilation);
+        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, options.Dilation, Inputs?.WithFirst(Reader));
     }
 }
