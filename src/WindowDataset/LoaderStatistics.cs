@@ -48,6 +48,27 @@ public sealed record LoaderStatistics
     /// <summary>Sources by URL: blocks served by the RAM or disk block cache instead of a request.</summary>
     public long RemoteCacheHits { get; init; }
 
+    /// <summary>Worker threads started per enumeration (with <c>workers: "auto"</c>, the most that can be active).</summary>
+    public int Workers { get; init; }
+
+    /// <summary>True when the loader adjusts its active workers (<c>workers: "auto"</c>).</summary>
+    public bool AdaptiveWorkers { get; init; }
+
+    /// <summary>Workers claiming batches now (or at the end of the last enumeration); <see cref="Workers"/> with a fixed count.</summary>
+    public int ActiveWorkers { get; init; }
+
+    /// <summary>Active workers averaged over <see cref="Elapsed"/>.</summary>
+    public double MeanActiveWorkers { get; init; }
+
+    /// <summary>Times the adaptive loader added an active worker (the consumer waited for data).</summary>
+    public long WorkerIncreases { get; init; }
+
+    /// <summary>Times the adaptive loader parked a worker (the others had room to spare and the consumer did not wait).</summary>
+    public long WorkerDecreases { get; init; }
+
+    /// <summary>The most recent changes of the active worker count, oldest first (at most 16).</summary>
+    public IReadOnlyList<WorkerDecision> WorkerDecisions { get; init; } = [];
+
     /// <summary>Batches per second over <see cref="Elapsed"/>.</summary>
     public double BatchesPerSecond => Elapsed > TimeSpan.Zero ? Batches / Elapsed.TotalSeconds : 0;
 
