@@ -65,7 +65,6 @@ public sealed class WindowLoaderOptions
     /// <c>"auto"</c>): up to <see cref="MaxWorkers"/> threads, of which the loader keeps active as few as keep the
     /// consumer's data wait under 1%. Null: <see cref="Environment.ProcessorCount"/> fixed workers, at least 2.
     /// </summary>
-    [JsonConverter(typeof(WorkerCountConverter))]
     public WorkerCount? Workers { get; set; }
 
     /// <summary>With <see cref="WorkerCount.Auto"/> workers: the threads started (the most that can be active). Null: <see cref="Environment.ProcessorCount"/>, at least 2.</summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
+using WindowDataset.Configuration;
 
 namespace WindowDataset;
 
@@ -7,6 +9,7 @@ namespace WindowDataset;
 /// or <see cref="Auto"/>: the loader starts up to <see cref="WindowLoaderOptions.MaxWorkers"/> threads and keeps
 /// as few of them active as keep the consumer fed. JSON: <c>"workers": 4</c> or <c>"workers": "auto"</c>.
 /// </summary>
+[JsonConverter(typeof(WorkerCountConverter))]
 public readonly struct WorkerCount : IEquatable<WorkerCount>
 {
     private readonly int _count;

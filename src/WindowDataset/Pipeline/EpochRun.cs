@@ -425,6 +425,7 @@ internal sealed class EpochRun : IDisposable
         long[] hintRows = new long[_layout.BatchSize];
         long[] hintStarts = new long[_layout.BatchSize];
         var readAhead = new ReadAheadPolicy(_readAhead);
+
         Span<byte> scratch = _scratch.For(worker);
         while (true)
         {
