@@ -4,10 +4,10 @@ using System.Globalization;
 
 namespace TrainingSample;
 
-/// <summary>The command line, parsed with System.CommandLine: <c>--config FILE [--json] [--epochs N] [--quiet] [--generate] [--verbose]</c>.</summary>
+/// <summary>The command line, parsed with System.CommandLine: <c>--config FILE [--json] [--epochs N] [--workers N|auto] [--quiet] [--generate] [--verbose]</c>.</summary>
 internal sealed class SampleArguments
 {
-    public const string Usage = "usage: dotnet run --project src/TrainingSample -- --config FILE [--json] [--epochs N] [--quiet] [--generate] [--verbose]";
+    public const string Usage = "usage: dotnet run --project src/TrainingSample -- --config FILE [--json] [--epochs N] [--workers N|auto] [--quiet] [--generate] [--verbose]";
 
     private static readonly Option<string?> s_config = new("--config", "-c") { Description = "the sample's JSON config (dataset, loader, training sections)", HelpName = "FILE" };
     private static readonly Option<bool> s_json = new("--json") { Description = "the last line is one JSON summary", Arity = ArgumentArity.Zero };
@@ -31,9 +31,26 @@ internal sealed class SampleArguments
         },
     };
 
+    private static readonly Option<WindowDataset.WorkerCount?> s_workers = new("--workers")
+    {
+        Description = "loader workers, a count or auto (default: the config's loader.workers)",
+        HelpName = "N|auto",
+        CustomParser = result =>
+        {
+            string text = result.Tokens[0].Value;
+            if (WindowDataset.WorkerCount.TryParse(text, out WindowDataset.WorkerCount workers) && workers.Count is null or (>= 1 and <= 256))
+            {
+                return workers;
+            }
+
+            result.AddError($"--workers: expected a count 1..256 or auto; found '{text}'.");
+            return null;
+        },
+    };
+
     private static readonly RootCommand s_root = new("The WindowDataset training sample: trains a TorchSharp forecaster (or an ML.NET regressor) on windows of a .npy.")
     {
-        s_config, s_json, s_epochs, s_quiet, s_generate, s_verbose,
+        s_config, s_json, s_epochs, s_workers, s_quiet, s_generate, s_verbose,
     };
 
     private SampleArguments(ParseResult result)
@@ -45,6 +62,7 @@ internal sealed class SampleArguments
         Verbose = result.GetValue(s_verbose);
         Generate = result.GetValue(s_generate);
         Epochs = result.GetValue(s_epochs);
+        Workers = result.GetValue(s_workers);
     }
 
     public string ConfigPath { get; }
@@ -59,6 +77,9 @@ internal sealed class SampleArguments
     public bool Generate { get; }
 
     public int? Epochs { get; }
+
+    /// <summary>Overrides <c>loader.workers</c> (for comparing fixed counts with <c>auto</c> on the same config).</summary>
+    public WindowDataset.WorkerCount? Workers { get; }
 
     /// <summary>True when the command line asked for System.CommandLine's help (or version); <see cref="WriteHelp"/> prints it.</summary>
     public bool Help => Result.Action is not null and not ParseErrorAction;

@@ -51,6 +51,27 @@ public sealed record LoaderStatistics
     /// <summary>Mixtures: windows delivered from each component, in the order of <see cref="WindowLoaderOptions.Mixture"/>; null for a single source.</summary>
     public IReadOnlyList<long>? ComponentWindows { get; init; }
 
+    /// <summary>Worker threads started per enumeration (with <c>workers: "auto"</c>, the most that can be active).</summary>
+    public int Workers { get; init; }
+
+    /// <summary>True when the loader adjusts its active workers (<c>workers: "auto"</c>).</summary>
+    public bool AdaptiveWorkers { get; init; }
+
+    /// <summary>Workers claiming batches now (or at the end of the last enumeration); <see cref="Workers"/> with a fixed count.</summary>
+    public int ActiveWorkers { get; init; }
+
+    /// <summary>Active workers averaged over <see cref="Elapsed"/>.</summary>
+    public double MeanActiveWorkers { get; init; }
+
+    /// <summary>Times the adaptive loader added an active worker (the consumer waited for data).</summary>
+    public long WorkerIncreases { get; init; }
+
+    /// <summary>Times the adaptive loader parked a worker (the others had room to spare and the consumer did not wait).</summary>
+    public long WorkerDecreases { get; init; }
+
+    /// <summary>The most recent changes of the active worker count, oldest first (at most 16).</summary>
+    public IReadOnlyList<WorkerDecision> WorkerDecisions { get; init; } = [];
+
     /// <summary>Batches per second over <see cref="Elapsed"/>.</summary>
     public double BatchesPerSecond => Elapsed > TimeSpan.Zero ? Batches / Elapsed.TotalSeconds : 0;
 

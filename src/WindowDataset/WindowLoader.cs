@@ -468,7 +468,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
 
             _pool.EnsureAllocated();
             _scratch ??= new WorkerScratch(_plan.Workers, _gatherer.ScratchBytes);
-            var run = new EpochRun(gatherer, _pool, _scratch, _layout, _metrics, epoch, startBatch, count, _plan.Workers, _readAhead, cancellationToken, _disposing.Token);
+            // Adaptive workers: each run starts with the active count the last one settled on (all of them at first).
+            WorkerController? controller = _plan.AdaptiveWorkers ? new WorkerController(_plan.Workers, _metrics.LastActiveWorkers is > 0 and int last ? last : _plan.Workers) : null;
+            var run = new EpochRun(gatherer, _pool, _scratch, _layout, _metrics, epoch, startBatch, count, _plan.Workers, _readAhead, cancellationToken, _disposing.Token, controller);
             _active = run;
             _activeTracksPosition = tracksPosition;
             _activeSampler = gatherer.Sampler;

@@ -60,8 +60,15 @@ public sealed class WindowLoaderOptions
     /// <summary>What ranks do with an epoch's windows that do not divide evenly among them. Default <see cref="WindowDataset.EvenRanks.Drop"/>.</summary>
     public EvenRanks EvenRanks { get; set; } = EvenRanks.Drop;
 
-    /// <summary>Background worker threads. Null: <see cref="Environment.ProcessorCount"/>, at least 2.</summary>
-    public int? Workers { get; set; }
+    /// <summary>
+    /// Background worker threads: a fixed count (<c>Workers = 4</c>), or <see cref="WorkerCount.Auto"/> (JSON
+    /// <c>"auto"</c>): up to <see cref="MaxWorkers"/> threads, of which the loader keeps active as few as keep the
+    /// consumer's data wait under 1%. Null: <see cref="Environment.ProcessorCount"/> fixed workers, at least 2.
+    /// </summary>
+    public WorkerCount? Workers { get; set; }
+
+    /// <summary>With <see cref="WorkerCount.Auto"/> workers: the threads started (the most that can be active). Null: <see cref="Environment.ProcessorCount"/>, at least 2.</summary>
+    public int? MaxWorkers { get; set; }
 
     /// <summary>Batches prepared ahead of the consumer. Null: twice the worker count. The memory budget caps it.</summary>
     public int? Prefetch { get; set; }
@@ -193,7 +200,15 @@ public sealed class WindowLoaderOptions
         }
     }
 
-    internal int ResolveWorkers() => Workers ?? Math.Max(2, Environment.ProcessorCount);
+    /// <summary>The worker threads started: the fixed count, or for <see cref="WorkerCount.Auto"/> the most that can be active.</summary>
+    internal int ResolveWorkers() => Workers switch
+    {
+        { IsAuto: true } => MaxWorkers ?? Math.Max(2, Environment.ProcessorCount),
+        { Count: int n } => n,
+        _ => Math.Max(2, Environment.ProcessorCount),
+    };
+
+    internal bool ResolveAutoWorkers() => Workers is { IsAuto: true };
 
     /// <summary>Where launcher variables are read (tests inject a dictionary); null: the process environment.</summary>
     internal Func<string, string?>? LaunchVariables { get; set; }

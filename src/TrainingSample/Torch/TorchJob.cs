@@ -29,6 +29,12 @@ internal static class TorchJob
         }
 
         WindowLoaderOptions options = config.BindLoader();
+        if (args.Workers is { } workers)
+        {
+            options.Workers = workers;
+            options.MaxWorkers = workers.IsAuto ? options.MaxWorkers : null;
+        }
+
         var settings = new TrainerSettings(args.Epochs ?? config.Training.Epochs, config.Training.LearningRate, config.Training.Hidden, config.Training.Model, config.Training.Seed);
         torch.set_num_threads(config.Training.Threads ?? Math.Max(1, Environment.ProcessorCount - 1));
         using var loader = new TensorWindowLoader(options);
@@ -36,7 +42,7 @@ internal static class TorchJob
         {
             WindowLoader l = loader.Loader;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{config.Path}: {l.Info.Rows} rows x ({string.Join(", ", l.RowShape)}) {ElementTypeInfo.Name(l.Info.ElementType)} -> {loader.DType}; window {l.Window}, batch {l.BatchSize}, {l.WindowsPerEpoch} windows/epoch, {l.Workers} workers, {l.BufferCount} buffers of {FormatBytes(l.BatchBytes)}; model {settings.Model}, {settings.Epochs} epochs"));
+                $"{config.Path}: {l.Info.Rows} rows x ({string.Join(", ", l.RowShape)}) {ElementTypeInfo.Name(l.Info.ElementType)} -> {loader.DType}; window {l.Window}, batch {l.BatchSize}, {l.WindowsPerEpoch} windows/epoch, {(options.Workers is { IsAuto: true } ? $"auto workers (1..{l.Workers})" : $"{l.Workers} workers")}, {l.BufferCount} buffers of {FormatBytes(l.BatchBytes)}; model {settings.Model}, {settings.Epochs} epochs"));
         }
 
         // One bar per epoch, erased before the epoch's line is printed.
@@ -78,6 +84,7 @@ internal static class TorchJob
             windows += r.Windows;
         }
 
+        LoaderStatistics stats = loader.GetStatistics();
         double first = reports[0].Loss;
         double last = reports[^1].Loss;
         if (args.Json)
@@ -90,9 +97,17 @@ internal static class TorchJob
                 ["last_epoch_loss"] = last,
                 ["loss_per_epoch"] = reports.Select(r => r.Loss).ToArray(),
                 ["windows_per_second"] = seconds > 0 ? windows / seconds : 0,
+                ["data_wait_per_epoch"] = reports.Select(r => r.DataWaitShare).ToArray(),
                 ["data_wait_share"] = seconds > 0 ? Math.Clamp(wait / seconds, 0, 1) : 0,
                 ["windows"] = windows,
                 ["seconds"] = seconds,
+                ["loader_wait_share"] = stats.DataWaitShare,
+                ["workers"] = stats.AdaptiveWorkers ? "auto" : stats.Workers.ToString(CultureInfo.InvariantCulture),
+                ["max_workers"] = stats.Workers,
+                ["mean_active_workers"] = stats.MeanActiveWorkers,
+                ["final_active_workers"] = stats.ActiveWorkers,
+                ["worker_increases"] = stats.WorkerIncreases,
+                ["worker_decreases"] = stats.WorkerDecreases,
             };
             output.WriteLine(JsonSerializer.Serialize(summary));
         }
@@ -100,6 +115,11 @@ internal static class TorchJob
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"loss {first:F6} -> {last:F6} ({(last < first ? "falling" : "NOT falling")}); {windows / seconds:N0} windows/s; data wait {wait / seconds * 100:F1}% of step time"));
+            if (stats.AdaptiveWorkers)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"workers auto: {stats.ActiveWorkers} of {stats.Workers} active at the end, {stats.MeanActiveWorkers:F2} on average; {stats.WorkerIncreases} increases, {stats.WorkerDecreases} decreases"));
+            }
         }
 
         return 0;

@@ -39,6 +39,27 @@ internal static class Trainer
             outputs *= d;
         }
 
+        // One stream over all epochs: the loader's workers keep going across epoch boundaries, so the first batches
+        // of the next epoch are ready when an epoch ends (an epoch-by-epoch loop would restart them every epoch).
+        // The first request starts the loader (its buffers, threads and first batches) on the thread pool while the
+        // model is built here, so training starts on a filled pipeline.
+        using IEnumerator<TensorBatch> stream = loader.Read(WindowDataset.ReadRange.ForEpochs(0, settings.Epochs), cancellationToken).GetEnumerator();
+        Task<bool> first = Task.Run(stream.MoveNext, cancellationToken);
+        try
+        {
+            return Run(loader, settings, stream, first, channels, outputs, onEpoch, onBatch);
+        }
+        finally
+        {
+            // The enumerator is disposed after this: never while the first request still runs.
+            ((Task)first).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+        }
+    }
+
+    private static List<EpochReport> Run(TensorWindowLoader loader, TrainerSettings settings, IEnumerator<TensorBatch> stream, Task<bool> first, long channels, long outputs, Action<EpochReport>? onEpoch, Action<long, long>? onBatch)
+    {
+        WindowDataset.WindowLoader inner = loader.Loader;
+
         // Everything the run creates (model, optimizer state, temporaries) is disposed with this scope; the loader's
         // pool tensors are detached from scopes and stay with the loader.
         using DisposeScope runScope = NewDisposeScope();
@@ -49,8 +70,6 @@ internal static class Trainer
         using optim.Optimizer optimizer = optim.Adam(model.parameters(), settings.LearningRate);
         ScalarType targetType = loader.DType;
         var reports = new List<EpochReport>(settings.Epochs);
-        // One stream over all epochs: the loader's workers keep going across epoch boundaries, so the first batches
-        // of the next epoch are ready when an epoch ends (an epoch-by-epoch loop would restart them every epoch).
         double lossSum = 0;
         long windows = 0;
         long batches = 0;
@@ -67,43 +86,42 @@ internal static class Trainer
         }
 
         model.train();
-        using (IEnumerator<TensorBatch> stream = loader.Read(WindowDataset.ReadRange.ForEpochs(0, settings.Epochs), cancellationToken).GetEnumerator())
+        bool started = false;
+        while (true)
         {
-            while (true)
+            long waitStart = Stopwatch.GetTimestamp();
+            bool more = started ? stream.MoveNext() : first.GetAwaiter().GetResult();
+            started = true;
+            long waited = Stopwatch.GetTimestamp() - waitStart;
+            if (!more)
             {
-                long waitStart = Stopwatch.GetTimestamp();
-                bool more = stream.MoveNext();
-                long waited = Stopwatch.GetTimestamp() - waitStart;
-                if (!more)
-                {
-                    waitTicks += waited;
-                    break;
-                }
-
-                TensorBatch batch = stream.Current;
-                if (batch.Epoch != epoch)
-                {
-                    // The wait for the first batch of an epoch belongs to that epoch.
-                    EndEpoch();
-                    epoch = batch.Epoch;
-                }
-
-                waitTicks += waited;
-                using (DisposeScope scope = NewDisposeScope())
-                {
-                    Tensor target = batch.Target!.reshape(batch.Count, outputs).to_type(targetType);
-                    Tensor prediction = model.forward(batch.Input);
-                    Tensor loss = nn.functional.mse_loss(prediction, target);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.ToDouble() * batch.Count;
-                }
-
-                windows += batch.Count;
-                batches++;
-                onBatch?.Invoke(batches, loader.BatchesPerEpoch);
+                // No batch is awaited here: the loader stops its workers (its time stays in the epoch's).
+                break;
             }
+
+            TensorBatch batch = stream.Current;
+            if (batch.Epoch != epoch)
+            {
+                // The wait for the first batch of an epoch belongs to that epoch.
+                EndEpoch();
+                epoch = batch.Epoch;
+            }
+
+            waitTicks += waited;
+            using (DisposeScope scope = NewDisposeScope())
+            {
+                Tensor target = batch.Target!.reshape(batch.Count, outputs).to_type(targetType);
+                Tensor prediction = model.forward(batch.Input);
+                Tensor loss = nn.functional.mse_loss(prediction, target);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.ToDouble() * batch.Count;
+            }
+
+            windows += batch.Count;
+            batches++;
+            onBatch?.Invoke(batches, loader.BatchesPerEpoch);
         }
 
         if (windows > 0)

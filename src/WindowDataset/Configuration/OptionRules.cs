@@ -70,9 +70,19 @@ internal static class OptionRules
             return Invalid("starts", "starts: expected at least one start or null; found an empty list.");
         }
 
-        if (o.Workers is < 1 or > 256)
+        if (o.Workers is { Count: < 1 or > 256 })
         {
-            return Range("workers", Invariant($"workers: expected 1..256 or null; found {o.Workers}."));
+            return Range("workers", Invariant($"workers: expected 1..256, \"auto\" or null; found {o.Workers}."));
+        }
+
+        if (o.MaxWorkers is < 1 or > 256)
+        {
+            return Range("maxWorkers", Invariant($"maxWorkers: expected 1..256 or null; found {o.MaxWorkers}."));
+        }
+
+        if (o.MaxWorkers is not null && o.Workers is not { IsAuto: true })
+        {
+            return Invalid("maxWorkers", Invariant($"maxWorkers: expected workers \"auto\" (a fixed count starts exactly that many threads); found workers {o.Workers?.ToString() ?? "null"}."));
         }
 
         if (o.Prefetch is < 1 or > 4096)

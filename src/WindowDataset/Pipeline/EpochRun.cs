@@ -31,6 +31,18 @@ internal sealed class EpochRun : IDisposable
     private long _next;
     private bool _stopped;
 
+    // Adaptive workers (null controller: all threads claim). Worker i claims only while i < _active; the others
+    // park on their event (no CPU) until the controller, on the consumer's thread, raises _active or the run stops.
+    private readonly WorkerController? _controller;
+    private readonly ManualResetEventSlim[]? _wake;
+    private readonly long[] _busyTicks;
+    private readonly long[] _busySince;
+    private volatile int _active;
+    private long _intervalStart;
+    private long _intervalWait;
+    private long _intervalBusy;
+    private bool _firstDelivered;
+
     /// <summary>The batch the consumer took from the channel and has not delivered yet (returned by <see cref="Dispose"/> if it never is).</summary>
     private Task<BatchSlot>? _taken;
 
@@ -42,7 +54,7 @@ internal sealed class EpochRun : IDisposable
     private readonly Lock _disposeGate = new();
     private bool _disposed;
 
-    public EpochRun(BatchGatherer gatherer, BufferPool pool, WorkerScratch scratch, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long count, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing)
+    public EpochRun(BatchGatherer gatherer, BufferPool pool, WorkerScratch scratch, BatchLayout layout, LoaderMetrics metrics, long epoch, long startBatch, long count, int workers, int readAhead, CancellationToken cancellationToken, CancellationToken disposing, WorkerController? controller = null)
     {
         _gatherer = gatherer;
         _pool = pool;
@@ -66,6 +78,22 @@ internal sealed class EpochRun : IDisposable
             _ready.Writer.TryComplete();
         }
 
+        _controller = controller;
+        _active = controller?.Active ?? workers;
+        _busyTicks = new long[workers];
+        _busySince = new long[workers];
+        if (controller is not null)
+        {
+            Debug.Assert(controller.Max == workers);
+            _wake = new ManualResetEventSlim[workers];
+            for (int i = 0; i < workers; i++)
+            {
+                _wake[i] = new ManualResetEventSlim(i < _active);
+            }
+        }
+
+        _intervalStart = _startTimestamp;
+        metrics.WorkersStarted(workers, _active, controller is not null, _startTimestamp);
         _threads = new Thread[workers];
         for (int i = 0; i < workers; i++)
         {
@@ -102,7 +130,7 @@ internal sealed class EpochRun : IDisposable
             }
             finally
             {
-                _metrics.ConsumerWaited(Stopwatch.GetTimestamp() - waitStart);
+                Waited(Stopwatch.GetTimestamp() - waitStart);
             }
         }
 
@@ -125,7 +153,7 @@ internal sealed class EpochRun : IDisposable
             }
             finally
             {
-                _metrics.ConsumerWaited(Stopwatch.GetTimestamp() - waitStart);
+                Waited(Stopwatch.GetTimestamp() - waitStart);
             }
         }
 
@@ -151,7 +179,7 @@ internal sealed class EpochRun : IDisposable
             }
             finally
             {
-                _metrics.ConsumerWaited(Stopwatch.GetTimestamp() - waitStart);
+                Waited(Stopwatch.GetTimestamp() - waitStart);
             }
         }
 
@@ -171,7 +199,7 @@ internal sealed class EpochRun : IDisposable
             }
             finally
             {
-                _metrics.ConsumerWaited(Stopwatch.GetTimestamp() - waitStart);
+                Waited(Stopwatch.GetTimestamp() - waitStart);
             }
         }
 
@@ -234,7 +262,17 @@ internal sealed class EpochRun : IDisposable
             }
         }
 
-        _metrics.RunEnded(_startTimestamp, Stopwatch.GetTimestamp());
+        long end = Stopwatch.GetTimestamp();
+        _metrics.WorkersStopped(end);
+        _metrics.RunEnded(_startTimestamp, end);
+        if (_wake is not null)
+        {
+            foreach (ManualResetEventSlim wake in _wake)
+            {
+                wake.Dispose();
+            }
+        }
+
         _stop.Dispose();
     }
 
@@ -270,6 +308,92 @@ internal sealed class EpochRun : IDisposable
         throw new OperationCanceledException(token);
     }
 
+    private void Waited(long ticks)
+    {
+        _metrics.ConsumerWaited(ticks);
+        if (_firstDelivered)
+        {
+            _intervalWait += ticks; // the first batch's wait is start-up: no worker count shortens it
+        }
+    }
+
+    /// <summary>On the consumer's thread, once per interval: lets the controller move the active count by one.</summary>
+    private void Adapt()
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (!_firstDelivered)
+        {
+            _firstDelivered = true;
+            (_intervalStart, _intervalWait, _intervalBusy) = (now, 0, BusyTicks(now));
+            return;
+        }
+
+        long elapsed = now - _intervalStart;
+        if (elapsed < WorkerController.IntervalTicks)
+        {
+            return;
+        }
+
+        long busyNow = BusyTicks(now);
+        long busy = Math.Max(0, busyNow - _intervalBusy);
+        int from = _controller!.Active;
+        double seconds = elapsed / (double)Stopwatch.Frequency;
+        double wait = _intervalWait / (double)Stopwatch.Frequency;
+        double busySeconds = busy / (double)Stopwatch.Frequency;
+        int to = _controller.Decide(seconds, wait, busySeconds);
+        (_intervalStart, _intervalWait, _intervalBusy) = (now, 0, busyNow);
+        if (to == from)
+        {
+            return;
+        }
+
+        _active = to;
+        if (to > from)
+        {
+            _wake![to - 1].Set();
+        }
+
+        _metrics.WorkersChanged(from, to, Math.Clamp(wait / seconds, 0, 1), Math.Clamp(busySeconds / (seconds * from), 0, 1), now);
+    }
+
+    /// <summary>Time all workers spent on batches so far, the batches in progress included up to <paramref name="now"/>.</summary>
+    private long BusyTicks(long now)
+    {
+        long total = 0;
+        for (int i = 0; i < _busyTicks.Length; i++)
+        {
+            long since = Volatile.Read(ref _busySince[i]);
+            total += Volatile.Read(ref _busyTicks[i]) + (since != 0 ? Math.Max(0, now - since) : 0);
+        }
+
+        return total;
+    }
+
+    /// <summary>Parks worker <paramref name="worker"/> while it is not active; false when the run stops meanwhile.</summary>
+    private bool AwaitActive(int worker, CancellationToken token)
+    {
+        ManualResetEventSlim wake = _wake![worker];
+        while (worker >= _active)
+        {
+            wake.Reset();
+            if (worker < _active)
+            {
+                break; // raised between the check and the reset
+            }
+
+            try
+            {
+                wake.Wait(token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return !token.IsCancellationRequested;
+    }
+
     private BatchSlot Deliver(Task<BatchSlot> task, CancellationToken token)
     {
         // A cancelled run keeps the taken batch in _taken: Dispose returns its slot once the workers have stopped.
@@ -285,6 +409,11 @@ internal sealed class EpochRun : IDisposable
         }
 
         BatchSlot slot = task.GetAwaiter().GetResult(); // rethrows a worker's exception (the worker returned its slot)
+        if (_controller is not null)
+        {
+            Adapt();
+        }
+
         _metrics.Delivered(slot.Count, (slot.Count * _layout.WindowBytes) + (slot.Target is null ? 0 : slot.Count * _layout.TargetItemBytes));
         return slot;
     }
@@ -296,9 +425,15 @@ internal sealed class EpochRun : IDisposable
         long[] hintRows = new long[_layout.BatchSize];
         long[] hintStarts = new long[_layout.BatchSize];
         var readAhead = new ReadAheadPolicy(_readAhead);
+
         Span<byte> scratch = _scratch.For(worker);
         while (true)
         {
+            if (_wake is not null && worker >= _active && !AwaitActive(worker, token))
+            {
+                return;
+            }
+
             BatchSlot slot;
             long waitStart = Stopwatch.GetTimestamp();
             try
@@ -318,8 +453,15 @@ internal sealed class EpochRun : IDisposable
                 _metrics.ProducerWaited(Stopwatch.GetTimestamp() - waitStart);
             }
 
+            if (_wake is not null && worker >= _active)
+            {
+                _pool.Return(slot); // parked while it waited for the slot: an active worker takes it
+                continue;
+            }
+
             long batch;
             TaskCompletionSource<BatchSlot> completion;
+            long busyStart = Stopwatch.GetTimestamp();
             lock (_claim)
             {
                 if (_stopped || token.IsCancellationRequested || _next >= _end)
@@ -338,6 +480,7 @@ internal sealed class EpochRun : IDisposable
                 }
             }
 
+            Volatile.Write(ref _busySince[worker], busyStart);
             try
             {
                 (long epoch, long index) = Locate(batch);
@@ -357,6 +500,9 @@ internal sealed class EpochRun : IDisposable
                 long gatherStart = Stopwatch.GetTimestamp();
                 _gatherer.Gather(slot, scratch, uncached: readAhead.Cold, token);
                 readAhead.Record(slot.Count * _layout.WindowBytes, Stopwatch.GetElapsedTime(gatherStart).TotalSeconds);
+                long busyEnd = Stopwatch.GetTimestamp();
+                Volatile.Write(ref _busyTicks[worker], _busyTicks[worker] + (busyEnd - busyStart));
+                Volatile.Write(ref _busySince[worker], 0);
                 completion.SetResult(slot);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -49,7 +49,11 @@ internal sealed class LoaderPlan : IDisposable
     /// <summary>Where <see cref="Rank"/> and <see cref="WorldSize"/> came from ("rank 2 of 4 from SLURM_PROCID/SLURM_NTASKS").</summary>
     public string RankSource { get; private set; } = "rank 0 of 1 (no ranks)";
 
+    /// <summary>Worker threads started per enumeration (with adaptive workers, the most that can be active).</summary>
     public int Workers { get; private set; }
+
+    /// <summary>True for <c>workers: "auto"</c>: a <see cref="WorkerController"/> decides how many of <see cref="Workers"/> are active.</summary>
+    public bool AdaptiveWorkers { get; private set; }
 
     /// <summary>Bytes of one full batch, input and target.</summary>
     public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes + Layout.ExtraInputBatchBytes;
@@ -187,6 +191,7 @@ internal sealed class LoaderPlan : IDisposable
         {
             (Rank, WorldSize, RankSource) = options.ResolveRank();
             Workers = options.ResolveWorkers();
+            AdaptiveWorkers = options.ResolveAutoWorkers();
             (long blockStarts, int blocksPerSet) = ShuffleBlocks(options, Source);
             Sampler = new WindowSampler(Index, options.Sampler, options.Seed, options.Stride, options.WindowsPerEpoch, options.BatchSize, options.DropLast, Rank, WorldSize, options.Starts, options.EvenRanks, blockStarts, blocksPerSet, Mixture?.CreateSampler(options.Sampler, options.WindowsPerEpoch));
         }
