@@ -59,7 +59,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         _plan = LoaderPlan.ForLoader(options);
         _layout = _plan.Layout;
         _gatherer = _plan.Gatherer;
-        var inputRequest = new BatchBufferRequest(BatchBufferRole.Input, _layout.ElementType, _layout.InputShape(options.BatchSize), _layout.InputBatchBytes);
+        var inputRequest = new BatchBufferRequest(BatchBufferRole.Input, _layout.ElementType, _plan.InputBufferShape(), _plan.InputBufferBytes);
         BatchBufferRequest? targetRequest = _layout.TargetItemShape is null ? null : new BatchBufferRequest(BatchBufferRole.Target, _layout.TargetElementType, _layout.TargetShape(options.BatchSize)!, _layout.TargetBatchBytes);
         _pool = new BufferPool(_plan.BufferCount, () => BatchSlot.Create(alloc, inputRequest, targetRequest));
         _release = _pool.Return;
@@ -267,7 +267,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     /// <summary>Counters since creation (also published on the <c>WindowDataset</c> meter).</summary>
     public LoaderStatistics GetStatistics()
     {
-        LoaderStatistics snapshot = _metrics.Snapshot();
+        LoaderStatistics snapshot = _metrics.Snapshot() with { BytesRead = _plan.Counters.BytesRead };
         ChunkCache? input = _plan.InputCache, labels = _plan.LabelCache;
         if (_plan.Source.Remote is not null || _plan.Labels?.Remote is not null)
         {

@@ -45,8 +45,28 @@ internal sealed class LoaderPlan : IDisposable
 
     public int Workers { get; private set; }
 
-    /// <summary>Bytes of one full batch, input and target.</summary>
-    public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes;
+    /// <summary>Bytes of one full batch's buffers, input and target (the input buffer holds a strided view's run).</summary>
+    public long BatchBytes => InputBufferBytes + Layout.TargetBatchBytes;
+
+    /// <summary>Rows per window in the input buffer's shape (B, <see cref="InputBufferWindow"/>, *row): the window, or more so a strided view's run fits.</summary>
+    public int InputBufferWindow { get; private set; }
+
+    /// <summary>Bytes of one input buffer.</summary>
+    public long InputBufferBytes => (long)Layout.BatchSize * InputBufferWindow * (Layout.WindowBytes / Layout.Window);
+
+    /// <summary>The input buffers' shape: (B, <see cref="InputBufferWindow"/>, *row).</summary>
+    public long[] InputBufferShape()
+    {
+        long[] shape = Layout.InputShape(Layout.BatchSize);
+        shape[1] = InputBufferWindow;
+        return shape;
+    }
+
+    /// <summary>Bytes read from the sources by every gatherer of this plan.</summary>
+    public ReadCounters Counters { get; } = new();
+
+    private bool _coalesce;
+    private long _stridedRows;
 
     /// <summary>Conversion scratch of all workers, and for chunked sources the decoders' two pool buffers per worker (and the remote block caches).</summary>
     public long ScratchBytes => (Workers * (Gatherer.ScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes;
@@ -189,6 +209,7 @@ internal sealed class LoaderPlan : IDisposable
         }
 
         Reader = RowReader.Create(Source, output, options.Io, options.PageCache);
+        (_coalesce, _stridedRows, InputBufferWindow) = ReadOnce(options, pipelined, span);
         if (Labels is not null)
         {
             LabelReader = RowReader.Create(Labels, targetType, options.Io, options.PageCache);
@@ -208,7 +229,7 @@ internal sealed class LoaderPlan : IDisposable
         int resident = readers + (options.ShuffleBlock is { } shuffle && pipelined ? (int)Math.Min(1 << 20, (shuffle.Chunks + 1 + ((options.Window - 1) / Math.Max(1, FirstChunkRows(Source)))) * ChunksPerRowBand(Source)) : 0);
         _minimumCacheBytes = (inputSlot * resident) + (labelSlot * resident);
         readers = resident;
-        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
+        Gatherer = NewGatherer();
         if (!pipelined)
         {
             BufferCount = 0;
@@ -252,6 +273,31 @@ internal sealed class LoaderPlan : IDisposable
         }
 
         Debug.Assert(BufferCount * BatchBytes + ScratchBytes + CacheBytes <= options.MemoryBudget);
+    }
+
+    /// <summary>The planner's settings: coalescing, the strided view's run rows (0: none) and the input buffer's rows per window.</summary>
+    private (bool Coalesce, long StridedRows, int BufferWindow) ReadOnce(WindowLoaderOptions options, bool pipelined, long span)
+    {
+        if (!pipelined)
+        {
+            return (false, 0, Layout.Window);
+        }
+
+        if (!options.StridedWindows || options.Sampler != SamplerKind.Sequential || options.Stride >= options.Window || options.BatchSize < 2)
+        {
+            return (options.Coalesce, 0, Layout.Window);
+        }
+
+        // The run of a full batch: (B - 1) * stride + window (+ horizon) rows, in buffers of B x W' rows.
+        long run = ((options.BatchSize - 1L) * options.Stride) + span;
+        int bufferWindow = (int)Math.Max(Layout.Window, (run + options.BatchSize - 1) / options.BatchSize);
+        return (options.Coalesce, (long)options.BatchSize * bufferWindow, bufferWindow);
+    }
+
+    private BatchGatherer NewGatherer()
+    {
+        ReadPlanner? planner = _coalesce || _stridedRows > 0 ? new ReadPlanner(Reader, Layout, Target, _coalesce, _stridedRows, Counters) : null;
+        return new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, planner, Counters);
     }
 
     /// <summary>A <see cref="WindowReader"/> has no budget: its cache holds this much (or one chunk per reader).</summary>
@@ -364,6 +410,6 @@ internal sealed class LoaderPlan : IDisposable
             LabelReader = new ChunkedRowReader(Labels, targetType, options.PageCache, LabelReader, LabelCache);
         }
 
-        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target);
+        Gatherer = NewGatherer();
     }
 }
