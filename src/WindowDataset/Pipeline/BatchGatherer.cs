@@ -43,8 +43,8 @@ internal sealed class BatchGatherer
     /// <summary>Scratch bytes one worker needs for conversions (and the read planner's run buffer).</summary>
     public long ScratchBytes => _planner is null ? ConversionBytes : ConversionBytes + _planner.RunBytes;
 
-    /// <summary>The part of a worker's scratch used for conversions; the run buffer follows it, 64-byte aligned.</summary>
-    private long ConversionBytes
+    /// <summary>Scratch bytes one worker needs without the read planner's runs (what the smallest budget counts).</summary>
+    public long BaseScratchBytes
     {
         get
         {
@@ -58,8 +58,17 @@ internal sealed class BatchGatherer
                 bytes = Math.Max(bytes, _labels.ScratchBytes(1));
             }
 
-            bytes = Math.Max(bytes, _planner?.ConversionBytes ?? 0);
-            return _planner is null ? bytes : (bytes + 63) & ~63L;
+            return bytes;
+        }
+    }
+
+    /// <summary>The part of a worker's scratch used for conversions; the run buffer follows it, 64-byte aligned.</summary>
+    private long ConversionBytes
+    {
+        get
+        {
+            long bytes = Math.Max(BaseScratchBytes, _planner?.ConversionBytes ?? 0);
+            return _planner is not { RunBytes: > 0 } ? bytes : (bytes + 63) & ~63L;
         }
     }
 

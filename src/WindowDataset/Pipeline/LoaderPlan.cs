@@ -67,6 +67,7 @@ internal sealed class LoaderPlan : IDisposable
 
     private bool _coalesce;
     private long _stridedRows;
+    private long _runRowsLimit = long.MaxValue;
 
     /// <summary>Conversion scratch of all workers, and for chunked sources the decoders' two pool buffers per worker (and the remote block caches).</summary>
     public long ScratchBytes => (Workers * (Gatherer.ScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes;
@@ -75,7 +76,7 @@ internal sealed class LoaderPlan : IDisposable
     public long RemoteCacheBytes => Source.RemoteCacheBytes + (Labels?.RemoteCacheBytes ?? 0);
 
     /// <summary>The smallest budget that holds two batches, the workers' scratch and the smallest chunk caches.</summary>
-    public long MinimumBudget => (2 * BatchBytes) + ScratchBytes + _minimumCacheBytes;
+    public long MinimumBudget => (2 * BatchBytes) + (Workers * (Gatherer.BaseScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes + _minimumCacheBytes;
 
     /// <summary>Bytes of the chunk caches (0 for flat sources).</summary>
     public long CacheBytes => (InputCache?.CapacityBytes ?? 0) + (LabelCache?.CapacityBytes ?? 0);
@@ -254,6 +255,7 @@ internal sealed class LoaderPlan : IDisposable
                 $"chunkCache: expected at least {_minimumCacheBytes} bytes (one decoded chunk of {Math.Max(inputSlot, labelSlot)} bytes for each of {readers} workers); found {cache}.");
         }
 
+        FitRunBuffers(budget, minimumCache, span);
         long fitting = (budget - ScratchBytes - minimumCache) / BatchBytes;
         if (fitting < 2)
         {
@@ -294,9 +296,34 @@ internal sealed class LoaderPlan : IDisposable
         return (options.Coalesce, (long)options.BatchSize * bufferWindow, bufferWindow);
     }
 
+    /// <summary>
+    /// The run buffers make reads cheaper but are not needed: when two batches and the rest leave too little of the
+    /// budget for them, they shrink to what is left, or coalescing is off (the smallest budget is the same with it or without).
+    /// </summary>
+    private void FitRunBuffers(long budget, long minimumCache, long span)
+    {
+        if (!_coalesce || (2 * BatchBytes) + ScratchBytes + minimumCache <= budget)
+        {
+            return;
+        }
+
+        _runRowsLimit = 0;
+        Gatherer = NewGatherer();
+        long perWorker = ((budget - ((2 * BatchBytes) + ScratchBytes + minimumCache)) / Workers) - 64;
+        long rows = perWorker / ((Layout.WindowBytes / Layout.Window) + Source.RowBytes);
+        if (rows >= 2 * span)
+        {
+            _runRowsLimit = rows;
+            Gatherer = NewGatherer();
+        }
+
+        Debug.Assert((2 * BatchBytes) + ScratchBytes + minimumCache <= budget);
+    }
+
     private BatchGatherer NewGatherer()
     {
-        ReadPlanner? planner = _coalesce || _stridedRows > 0 ? new ReadPlanner(Reader, Layout, Target, _coalesce, _stridedRows, Counters) : null;
+        bool coalesce = _coalesce && _runRowsLimit > 0;
+        ReadPlanner? planner = coalesce || _stridedRows > 0 ? new ReadPlanner(Reader, Layout, Target, coalesce, _runRowsLimit, _stridedRows, Counters) : null;
         return new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, planner, Counters);
     }
 

@@ -37,9 +37,10 @@ internal sealed class ReadPlanner
     /// <param name="layout">The batch layout.</param>
     /// <param name="target">The target (a <c>next</c> target's rows come from the same runs).</param>
     /// <param name="coalesce">Merge overlapping and abutting windows.</param>
+    /// <param name="runRowsLimit">Rows the run buffer may hold at most (what the memory budget leaves).</param>
     /// <param name="stridedRows">Rows the slot's input buffer holds for a strided view; 0: no strided views.</param>
     /// <param name="counters">Where the bytes read are counted.</param>
-    public ReadPlanner(RowReader input, BatchLayout layout, TargetOptions target, bool coalesce, long stridedRows, ReadCounters counters)
+    public ReadPlanner(RowReader input, BatchLayout layout, TargetOptions target, bool coalesce, long runRowsLimit, long stridedRows, ReadCounters counters)
     {
         _input = input;
         _window = layout.Window;
@@ -53,7 +54,8 @@ internal sealed class ReadPlanner
         _counters = counters;
         _stridedRows = stridedRows;
         long batchSpan = (long)layout.BatchSize * _span;
-        _runRows = coalesce && layout.BatchSize > 1 ? (int)Math.Min(batchSpan, Math.Max(2L * _span, RunBufferTargetBytes / Math.Max(1, _rowBytes))) : 0;
+        long rows = Math.Min(runRowsLimit, Math.Min(batchSpan, Math.Max(2L * _span, RunBufferTargetBytes / Math.Max(1, _rowBytes))));
+        _runRows = coalesce && layout.BatchSize > 1 && rows >= 2L * _span ? (int)rows : 0;
     }
 
     public bool Coalesce => _runRows > 0;
@@ -127,8 +129,7 @@ internal sealed class ReadPlanner
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw new IOException(
-                    $"{_input.Source.Shards[shard].Path}: reading rows {runStart}..{runEnd - 1} (the windows at start rows {slot.Starts[order[a]]}..{slot.Starts[order[b - 1]]}, epoch {slot.Epoch}, batch {slot.Index}) failed: {ex.Message}", ex);
+                throw Failure(slot, a, b, input, conversion, ex);
             }
 
             a = b;
@@ -181,6 +182,44 @@ internal sealed class ReadPlanner
         }
     }
 
+    /// <summary>
+    /// A run failed: its windows are read again one at a time, so the error names the first failing window in
+    /// delivery order (and its offset), as reading window by window does.
+    /// </summary>
+    private IOException Failure(BatchSlot slot, int a, int b, Span<byte> input, Span<byte> conversion, Exception ex)
+    {
+        int wb = (int)_windowBytes;
+        int failed = -1;
+        Exception? first = null;
+        for (int k = a; k < b; k++)
+        {
+            int at = slot.ReadOrder[k];
+            if (failed >= 0 && at > failed)
+            {
+                continue;
+            }
+
+            try
+            {
+                _input.Read(slot.Shards[at], slot.LocalRows[at], _window, input.Slice(at * wb, wb), conversion);
+                if (_next)
+                {
+                    Span<byte> target = new byte[_targetBytes]; // the error path only
+                    _input.Read(slot.Shards[at], slot.LocalRows[at] + _window, _horizon, target, conversion);
+                }
+            }
+            catch (Exception window) when (window is not OperationCanceledException)
+            {
+                (failed, first) = (at, window);
+            }
+        }
+
+        return failed >= 0 ? WindowFailure(slot, failed, first!) : WindowFailure(slot, slot.ReadOrder[a], ex);
+    }
+
+    private IOException WindowFailure(BatchSlot slot, int position, Exception ex) =>
+        new($"{_input.Source.Shards[slot.Shards[position]].Path}: reading the window at start row {slot.Starts[position]} (epoch {slot.Epoch}, batch {slot.Index}) failed: {ex.Message}", ex);
+
     private static bool InDeliveryOrder(int[] order, int a, int b)
     {
         for (int k = a + 1; k < b; k++)
@@ -230,10 +269,22 @@ internal sealed class ReadPlanner
         {
             Read(shard, first, (int)runRows, buffer, conversion, uncached);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new IOException(
-                $"{_input.Source.Shards[shard].Path}: reading rows {first}..{first + runRows - 1} (the windows at start rows {slot.Starts[0]}..{slot.Starts[count - 1]}, epoch {slot.Epoch}, batch {slot.Index}) failed: {ex.Message}", ex);
+            // The windows in delivery order, each into its own place (a scratch of the run buffer's size may not exist).
+            for (int i = 0; i < count; i++)
+            {
+                try
+                {
+                    Read(shard, first + (i * step), _window, buffer.Slice(checked((int)(i * step * _rowBytes)), (int)_windowBytes), conversion, uncached: false);
+                }
+                catch (Exception window) when (window is not OperationCanceledException)
+                {
+                    throw WindowFailure(slot, i, window);
+                }
+            }
+
+            throw WindowFailure(slot, 0, ex);
         }
 
         _counters.Add(runRows * _fileRowBytes);

@@ -154,6 +154,7 @@ public sealed class ReadOnceTests : IDisposable
         options.Stride = 1;
         options.Workers = 3;
         long rowBytes = Cols * sizeof(double);
+        long runBytes = 32 * 16 * rowBytes; // one run buffer per worker: a batch's span
         options.Coalesce = false;
         long plain, plainBatch;
         using (var loader = new WindowLoader(options))
@@ -164,17 +165,23 @@ public sealed class ReadOnceTests : IDisposable
         options.Coalesce = true;
         using (var loader = new WindowLoader(options))
         {
-            // One run buffer per worker: a batch's span, 32 x 16 rows.
-            Assert.Equal(plain + (3 * 32 * 16 * rowBytes), loader.MinimumMemoryBudget);
+            // The run buffers are optional: the smallest budget does not change.
+            Assert.Equal(plain, loader.MinimumMemoryBudget);
         }
 
+        // Two batches and three run buffers: coalesced, two batch buffers. Two batches only: every window read alone.
+        // A third batch's bytes go to shorter run buffers first; room for both gives both.
+        Assert.Equal((2, true), BuffersAndCoalesced(options, plain + (3 * runBytes)));
+        Assert.Equal((2, false), BuffersAndCoalesced(options, plain));
+        Assert.Equal((2, true), BuffersAndCoalesced(options, plain + plainBatch));
+        Assert.Equal((3, true), BuffersAndCoalesced(options, plain + plainBatch + (3 * runBytes)));
+
         options.Coalesce = false;
-        options.Sampler = SamplerKind.Sequential;
         options.Stride = 15;
         options.StridedWindows = true;
         using (var loader = new WindowLoader(options))
         {
-            // The run of 31 x 15 + 16 = 481 rows needs buffers of 32 x 16 = 512 rows: no bigger than a batch.
+            // The run of 31 x 15 + 16 = 481 rows fits buffers of 32 x 16 = 512 rows: no bigger than a batch.
             Assert.Equal(plainBatch, loader.BatchBytes);
         }
 
@@ -185,6 +192,21 @@ public sealed class ReadOnceTests : IDisposable
             Assert.Equal((32 * 17 * rowBytes) + (32 * 40 * rowBytes), loader.BatchBytes);
             Assert.Equal(2 * loader.BatchBytes, loader.MinimumMemoryBudget);
         }
+    }
+
+    private static (int Buffers, bool Coalesced) BuffersAndCoalesced(WindowLoaderOptions options, long budget)
+    {
+        WindowLoaderOptions copy = options.Clone();
+        copy.MemoryBudget = budget;
+        copy.Prefetch = 10;
+        using var loader = new WindowLoader(copy);
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
+        {
+            _ = batch.Count;
+        }
+
+        LoaderStatistics stats = loader.GetStatistics();
+        return (loader.BufferCount, stats.BytesRead < stats.BytesDelivered);
     }
 
     [Fact]
