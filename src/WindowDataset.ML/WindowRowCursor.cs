@@ -237,8 +237,8 @@ internal sealed class WindowRowCursor : DataViewRowCursor
         return (ref VBuffer<T> value) =>
         {
             WindowBatch batch = CurrentBatch();
-            Span<T> all = part == Part.Features ? batch.GetData<T>() : batch.GetTargetData<T>();
-            ReadOnlySpan<T> item = all.Slice(_inBatch * length, length);
+            // Window by window: a strided batch (stridedWindows) has no (B, W, *row) layout.
+            ReadOnlySpan<T> item = part == Part.Features ? batch.GetWindowData<T>(_inBatch) : batch.GetTargetData<T>().Slice(_inBatch * length, length);
             VBufferEditor<T> editor = VBufferEditor.Create(ref value, length);
             item.CopyTo(editor.Values);
             value = editor.Commit();
