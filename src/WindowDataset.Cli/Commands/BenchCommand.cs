@@ -108,7 +108,7 @@ internal sealed class BenchCommand : VerbCommand
         }
 
         options.Stride = result.GetValue(_stride) ?? options.Stride;
-        options.StridedWindows |= result.GetValue(_stridedWindows);
+        bool strided = options.StridedWindows || result.GetValue(_stridedWindows);
         string coalesce = result.GetValue(_coalesce) ?? (options.Coalesce ? "on" : "off");
         bool[] coalesceModes = coalesce switch { "both" => [true, false], "off" => [false], _ => [true] };
         var variants = new List<BenchVariant>();
@@ -117,11 +117,11 @@ internal sealed class BenchCommand : VerbCommand
         {
             foreach (bool mode in coalesceModes)
             {
-                variants.Add(new BenchVariant(kind, options.Stride, mode));
+                variants.Add(new BenchVariant(kind, options.Stride, mode, strided));
             }
         }
 
-        options.Coalesce = coalesceModes[0];
+        variants[0].Apply(options);
         long? count = result.GetValue(_count) ?? section.Count;
         if (count is < 1)
         {

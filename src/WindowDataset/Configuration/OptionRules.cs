@@ -153,6 +153,11 @@ internal static class OptionRules
             return Range("fillValue", Invariant($"fillValue: expected a finite number or null; found {fill}."));
         }
 
+        if (o.StridedWindows && (o.Sampler != SamplerKind.Sequential || o.Starts is not null))
+        {
+            return Invalid("stridedWindows", Invariant($"stridedWindows: expected sampler sequential without explicit starts (a strided view needs evenly spaced windows); found {(o.Starts is not null ? "explicit starts" : "sampler " + o.Sampler.ToString().ToLowerInvariant())}."));
+        }
+
         return o.Target is { } target ? CheckTarget(target) : null;
     }
 
