@@ -7,7 +7,8 @@ namespace WindowDataset.Cli.Benchmarks;
 /// <summary>
 /// The machine's limits measured in the same run as the loader: a large memory copy, one sequential pass of
 /// positional reads over the files, and positional reads of one window each at random offsets on as many
-/// threads as the loader has workers (each disk figure cold when the configuration is: the files are evicted first).
+/// threads as the loader has workers (each disk figure cold when the configuration is: the files are evicted first;
+/// warm: read once untimed first, so the figures are the page cache's).
 /// </summary>
 internal sealed record MachineCeilings
 {
@@ -40,6 +41,10 @@ internal sealed record MachineCeilings
         if (cold)
         {
             PageCache.Evict(plan.Paths);
+        }
+        else
+        {
+            _ = Sequential(plan.Paths, cancellationToken); // warm: the page cache's speed, not the first read's
         }
 
         (double sequential, long sequentialBytes) = Sequential(plan.Paths, cancellationToken);
