@@ -252,13 +252,13 @@ internal sealed class WindowRowCursor : DataViewRowCursor
         return (ref VBuffer<T> value) =>
         {
             WindowBatch batch = CurrentBatch();
-            Span<T> all = part switch
+            // Window by window: a strided batch (stridedWindows) has no (B, W, *row) layout.
+            ReadOnlySpan<T> item = part switch
             {
-                Part.Features => batch.GetData<T>(),
-                Part.Input => batch.GetInputData<T>(inputIndex),
-                _ => batch.GetTargetData<T>(),
+                Part.Features => batch.GetWindowData<T>(_inBatch),
+                Part.Input => batch.GetInputData<T>(inputIndex).Slice(_inBatch * length, length),
+                _ => batch.GetTargetData<T>().Slice(_inBatch * length, length),
             };
-            ReadOnlySpan<T> item = all.Slice(_inBatch * length, length);
             VBufferEditor<T> editor = VBufferEditor.Create(ref value, length);
             item.CopyTo(editor.Values);
             value = editor.Commit();

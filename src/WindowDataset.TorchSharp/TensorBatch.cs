@@ -34,7 +34,9 @@ public sealed class TensorBatch : IDisposable
         _inputs = new Tensor?[source.InputCount];
         try
         {
-            _input = Deliver(memory.Tensor, source.Count, options);
+            _input = source.IsStrided || memory.Tensor.shape[1] != source.Window
+                ? Deliver(StridedView(memory.Tensor, source), options)
+                : Deliver(memory.Tensor, source.Count, options);
             _target = targetMemory is null ? null : Deliver(targetMemory.Tensor, source.Count, options);
             _inputs[0] = _input;
             for (int k = 1; k < _inputs.Length; k++)
@@ -66,7 +68,12 @@ public sealed class TensorBatch : IDisposable
     /// <summary>Windows in this batch (the batch size, or fewer for the last batch).</summary>
     public int Count { get; }
 
-    /// <summary>The windows, shape (Count, Window, *RowShape), in the loader's output dtype.</summary>
+    /// <summary>
+    /// The windows, shape (Count, Window, *RowShape), in the loader's output dtype. With
+    /// <see cref="WindowLoaderOptions.StridedWindows"/> a sequential batch is an <c>as_strided</c> view over the one
+    /// run of rows its windows cover (<see cref="IsStrided"/>): windows share storage, so the tensor is read-only for
+    /// the consumer (an in-place operation would change the overlapping windows too; <c>clone()</c> to get a copy).
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The batch was disposed or the next one was requested.</exception>
     public Tensor Input
     {
@@ -136,6 +143,9 @@ public sealed class TensorBatch : IDisposable
         }
     }
 
+    /// <summary>True when <see cref="Input"/> is a strided view whose windows share rows (on the CPU).</summary>
+    public bool IsStrided => _source.IsStrided;
+
     /// <summary>The global start row of each window (valid while the batch is).</summary>
     public ReadOnlySpan<long> Starts
     {
@@ -190,6 +200,49 @@ public sealed class TensorBatch : IDisposable
         try
         {
             Tensor copy = view.to(options.Device!, non_blocking: options.NonBlocking && pool.is_pinned());
+            copy.DetachFromDisposeScope();
+            return copy;
+        }
+        finally
+        {
+            view.Dispose();
+        }
+    }
+
+    /// <summary>(Count, Window, *RowShape) over the buffer's storage, windows <see cref="WindowBatch.WindowStrideBytes"/> apart.</summary>
+    private static Tensor StridedView(Tensor pool, WindowBatch source)
+    {
+        IReadOnlyList<int> row = source.RowShape;
+        long[] shape = new long[2 + row.Count];
+        long[] strides = new long[shape.Length];
+        long element = 1;
+        for (int i = row.Count - 1; i >= 0; i--)
+        {
+            shape[i + 2] = row[i];
+            strides[i + 2] = element;
+            element *= row[i];
+        }
+
+        shape[0] = source.Count;
+        shape[1] = source.Window;
+        strides[1] = element;
+        strides[0] = source.WindowStrideBytes / ElementTypeInfo.SizeOf(source.ElementType);
+        return pool.as_strided(shape, strides);
+    }
+
+    private static Tensor Deliver(Tensor view, TensorLoaderOptions options)
+    {
+        view.DetachFromDisposeScope();
+        if (!options.IsCuda)
+        {
+            return view;
+        }
+
+        try
+        {
+            // The device copy is contiguous: the overlap stays on the host.
+            using Tensor dense = view.contiguous();
+            Tensor copy = dense.to(options.Device!, non_blocking: false);
             copy.DetachFromDisposeScope();
             return copy;
         }

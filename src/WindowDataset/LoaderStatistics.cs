@@ -12,6 +12,12 @@ public sealed record LoaderStatistics
     /// <summary>Bytes of input (and target) data delivered, in the output type.</summary>
     public long Bytes { get; init; }
 
+    /// <summary>Bytes the workers read from the sources, in the file's element type (a row shared by windows of a batch counts once when reads are coalesced).</summary>
+    public long BytesRead { get; init; }
+
+    /// <summary>Bytes of input (and target) data delivered, in the output type: <see cref="Bytes"/>.</summary>
+    public long BytesDelivered => Bytes;
+
     /// <summary>Time enumerations were running (from the first request to the end of the enumeration).</summary>
     public TimeSpan Elapsed { get; init; }
 

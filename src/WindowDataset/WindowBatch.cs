@@ -16,6 +16,7 @@ public sealed unsafe class WindowBatch : IDisposable
     private readonly BatchLayout _layout;
     private readonly Action<BatchSlot> _release;
     private readonly int _generation;
+    private readonly long _windowStride;
     private LeaseMemoryManager? _memory;
     private LeaseMemoryManager? _targetMemory;
     private LeaseMemoryManager?[]? _inputMemory;
@@ -32,6 +33,7 @@ public sealed unsafe class WindowBatch : IDisposable
         Epoch = slot.Epoch;
         Index = slot.Index;
         Count = slot.Count;
+        _windowStride = slot.WindowStrideBytes;
     }
 
     /// <summary>The epoch this batch belongs to.</summary>
@@ -68,12 +70,52 @@ public sealed unsafe class WindowBatch : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when the batch is a strided view over one run of rows (<see cref="WindowLoaderOptions.StridedWindows"/>):
+    /// window i starts <see cref="WindowStrideBytes"/> x i bytes after <see cref="Pointer"/> and windows share rows.
+    /// Read it with <see cref="GetWindow"/> or <see cref="RunData"/>; <see cref="Data"/> and <see cref="Memory"/> throw.
+    /// </summary>
+    public bool IsStrided => _windowStride != 0;
+
+    /// <summary>Bytes between the starts of consecutive windows: <see cref="WindowBytes"/>, or stride x row bytes for a strided view.</summary>
+    public long WindowStrideBytes => _windowStride != 0 ? _windowStride : _layout.WindowBytes;
+
+    /// <summary>
+    /// The bytes the batch's windows cover, from the first window's first row to the last window's last row:
+    /// (Count - 1) x <see cref="WindowStrideBytes"/> + <see cref="WindowBytes"/>. The same as <see cref="Data"/> for a batch that is not strided.
+    /// Read-only for a strided view: windows share its rows.
+    /// </summary>
+    public Span<byte> RunData
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return new Span<byte>((void*)_slot.Input.Pointer, checked((int)(((Count - 1) * WindowStrideBytes) + _layout.WindowBytes)));
+        }
+    }
+
+    /// <summary>Window <paramref name="index"/>'s W rows, C order, whether the batch is strided or not (read-only for a strided view: windows share rows).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in 0..Count-1.</exception>
+    public Span<byte> GetWindow(int index)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return new Span<byte>((void*)(_slot.Input.Pointer + (nint)(index * WindowStrideBytes)), checked((int)_layout.WindowBytes));
+    }
+
+    /// <summary>Window <paramref name="index"/> as elements of <typeparamref name="T"/>, whose size must match <see cref="ElementType"/>.</summary>
+    public Span<T> GetWindowData<T>(int index)
+        where T : unmanaged => Cast<T>(GetWindow(index), ElementType);
+
     /// <summary>The windows' bytes, C order.</summary>
+    /// <exception cref="InvalidOperationException">The batch is a strided view (<see cref="IsStrided"/>): use <see cref="GetWindow"/> or <see cref="RunData"/>.</exception>
     public Span<byte> Data
     {
         get
         {
             ThrowIfDisposed();
+            ThrowIfStrided();
             return new Span<byte>((void*)_slot.Input.Pointer, checked((int)(Count * _layout.WindowBytes)));
         }
     }
@@ -87,6 +129,7 @@ public sealed unsafe class WindowBatch : IDisposable
         get
         {
             ThrowIfDisposed();
+            ThrowIfStrided();
             _memory ??= new LeaseMemoryManager(_slot, _generation, _slot.Input.Pointer, checked((int)(Count * _layout.WindowBytes)), $"Batch {Index} of epoch {Epoch}");
             return _memory.Memory;
         }
@@ -245,6 +288,14 @@ public sealed unsafe class WindowBatch : IDisposable
     {
         InputLayouts.Check(_layout, input);
         return input;
+    }
+
+    private void ThrowIfStrided()
+    {
+        if (_windowStride != 0)
+        {
+            throw new InvalidOperationException($"Batch {Index} of epoch {Epoch} is a strided view (stridedWindows: true): its windows overlap in one run of rows, not (Count, Window, *row) layout; read them with GetWindow(i) or RunData.");
+        }
     }
 
     private void ThrowIfDisposed()

@@ -59,7 +59,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         _plan = LoaderPlan.ForLoader(options);
         _layout = _plan.Layout;
         _gatherer = _plan.Gatherer;
-        var inputRequest = new BatchBufferRequest(BatchBufferRole.Input, _layout.ElementType, _layout.InputShape(options.BatchSize), _layout.InputBatchBytes);
+        var inputRequest = new BatchBufferRequest(BatchBufferRole.Input, _layout.ElementType, _plan.InputBufferShape(), _plan.InputBufferBytes);
         BatchBufferRequest? targetRequest = _layout.TargetItemShape is null ? null : new BatchBufferRequest(BatchBufferRole.Target, _layout.TargetElementType, _layout.TargetShape(options.BatchSize)!, _layout.TargetBatchBytes);
         BatchBufferRequest[] extraRequests = InputRequests(_layout, options.BatchSize);
         _pool = new BufferPool(_plan.BufferCount, () => BatchSlot.Create(alloc, inputRequest, targetRequest, extraRequests));
@@ -286,7 +286,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
     /// <summary>Counters since creation (also published on the <c>WindowDataset</c> meter).</summary>
     public LoaderStatistics GetStatistics()
     {
-        LoaderStatistics snapshot = _metrics.Snapshot();
+        LoaderStatistics snapshot = _metrics.Snapshot() with { BytesRead = _plan.Counters.BytesRead };
         if (_plan.Mixture is { } mixture)
         {
             snapshot = snapshot with { ComponentWindows = mixture.DeliveredSnapshot() };

@@ -112,6 +112,21 @@ public sealed class WindowLoaderOptions
     /// <summary><see cref="MissingValues.Fill"/>: the value that replaces a missing one. Null: the element's mean from the statistics file.</summary>
     public double? FillValue { get; set; }
 
+    /// <summary>
+    /// Read each batch's windows in file order and merge those that overlap or abut in a shard into one read, so a
+    /// row shared by windows of a batch is read once (sliding windows, dense arrays). Default true; false reads
+    /// every window on its own (for measurement).
+    /// </summary>
+    public bool Coalesce { get; set; } = true;
+
+    /// <summary>
+    /// <see cref="SamplerKind.Sequential"/> with <see cref="Stride"/> below <see cref="Window"/>: deliver each batch
+    /// of one shard as a zero-copy strided view over the run of rows its windows cover
+    /// (<see cref="WindowBatch.IsStrided"/>, <see cref="WindowBatch.GetWindow"/>) instead of copying every window
+    /// into (B, W, *row) layout. The input buffers grow to hold the run. Default false.
+    /// </summary>
+    public bool StridedWindows { get; set; }
+
     /// <summary>The target that comes with each window, if any.</summary>
     public TargetOptions Target { get; set; } = new();
 

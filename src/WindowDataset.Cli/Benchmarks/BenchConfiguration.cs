@@ -46,6 +46,15 @@ internal sealed record BenchConfiguration
     /// <summary>A single flat object by URL: the ranged-GET baselines run.</summary>
     public bool RemoteBaselines { get; init; }
 
+    /// <summary>The sampler, stride and coalescing measured.</summary>
+    public required BenchVariant Variant { get; init; }
+
+    /// <summary>The loader delivers sequential batches as strided views.</summary>
+    public bool StridedWindows { get; init; }
+
+    /// <summary>The machine's ceilings measured for this io x cache; null with --ceilings off.</summary>
+    public MachineCeilings? Ceilings { get; init; }
+
     public required long Rows { get; init; }
 
     public required long FileBytes { get; init; }

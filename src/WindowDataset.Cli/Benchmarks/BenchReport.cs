@@ -49,6 +49,11 @@ internal sealed class BenchReport
             w.WriteNumber("step_ms", _c.StepMs);
             w.WriteString("step_mode", _c.StepSpin ? "spin" : "sleep");
             w.WriteNumber("repeat", _runs.Count);
+            w.WriteString("sampler", _c.Variant.Sampler.ToString().ToLowerInvariant());
+            w.WriteNumber("stride", _c.Variant.Stride);
+            w.WriteBoolean("coalesce", _c.Variant.Coalesce);
+            w.WriteBoolean("strided_windows", _c.StridedWindows);
+            WriteCeilings(w, _c.Ceilings);
             WriteRun(w, Median());
             w.WriteStartArray("runs");
             foreach (RunFigures run in _runs.Select(Figures))
@@ -69,7 +74,7 @@ internal sealed class BenchReport
     {
         string budget = Units.Bytes(_c.MemoryBudget);
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"io={LoaderConfig.Name(_c.Io)} cache={(_c.Cold ? "cold" : "warm")} page-cache={(_c.PageCache == PageCachePolicy.DropAfterRead ? "drop" : "default")} dtype={ElementTypeInfo.Name(_c.OutputType)} (file {ElementTypeInfo.Name(_c.FileType)}) window={_c.Window} batch={_c.BatchSize} workers={_c.Workers} count={_c.Plan.Count} budget={budget} ({_c.BufferCount} buffers x {Units.Bytes(_c.BatchBytes)}) step={_c.StepMs} ms runs={_runs.Count}"));
+            $"sampler={_c.Variant.Sampler.ToString().ToLowerInvariant()}{(_c.Variant.Sampler == SamplerKind.Sequential ? $" stride={_c.Variant.Stride}" : string.Empty)} coalesce={(_c.Variant.Coalesce ? "on" : "off")}{(_c.StridedWindows ? " strided-windows" : string.Empty)} io={LoaderConfig.Name(_c.Io)} cache={(_c.Cold ? "cold" : "warm")} page-cache={(_c.PageCache == PageCachePolicy.DropAfterRead ? "drop" : "default")} dtype={ElementTypeInfo.Name(_c.OutputType)} (file {ElementTypeInfo.Name(_c.FileType)}) window={_c.Window} batch={_c.BatchSize} workers={_c.Workers} count={_c.Plan.Count} budget={budget} ({_c.BufferCount} buffers x {Units.Bytes(_c.BatchBytes)}) step={_c.StepMs} ms runs={_runs.Count}"));
         RunFigures m = Median();
         Table table = TextTables.Create("method", "windows/s", "GB/s", "loader x");
         TextTables.AddRow(table, "loader", Units.Number(m.WindowsPerSecond, 0), Units.Number(m.GbPerSecond, 3), string.Empty);
@@ -79,7 +84,16 @@ internal sealed class BenchReport
         AddBaseline(table, "memcpy (ceiling)", m.Memcpy, m.WindowsPerSecond);
         AddBaseline(table, "ranged GET, 1 at a time", m.GetSerial, m.WindowsPerSecond);
         AddBaseline(table, "ranged GETs in parallel", m.GetParallel, m.WindowsPerSecond);
+        if (_c.Ceilings is { } ceilings)
+        {
+            AddCeiling(table, "ceiling: memory copy (64 MiB)", ceilings.MemcpyGbPerSecond, m.GbPerSecond);
+            AddCeiling(table, $"ceiling: sequential read ({Units.Bytes(ceilings.SequentialReadBytes)})", ceilings.SequentialReadGbPerSecond, m.GbPerSecond);
+            AddCeiling(table, $"ceiling: random window reads, {_c.Workers} threads", ceilings.RandomReadGbPerSecond, m.GbPerSecond);
+        }
+
         TextTables.Write(o, table);
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  bytes: delivered {Units.Bytes(m.BytesDelivered)}, read by the loader {Units.Bytes(m.LoaderBytesRead)} ({m.LoaderReadPerDelivered:F3} per byte delivered), from storage {(m.StorageBytesRead is { } st ? $"{Units.Bytes(st)} ({m.StorageReadPerDelivered:F3} per byte delivered; /proc/self/io)" : "n/a")}"));
         string best = m.Best is { } b ? string.Create(CultureInfo.InvariantCulture, $"; best baseline {b.Name}: loader x{m.WindowsPerSecond / b.WindowsPerSecond:F2}") : string.Empty;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  first batch {m.FirstBatchMs:F1} ms, data wait {m.DataWaitShare:P1}{(m.ReadAmplification > 0 ? $", chunks decoded {m.ReadAmplification:F2} B per B delivered, cache hits {m.ChunkHitShare:P0}" : string.Empty)}, peak RSS {Units.Bytes(m.PeakRss)}, peak private {Units.Bytes(m.PeakPrivate)} (+{Units.Bytes(m.PeakPrivate - m.PrivateBefore)} over the {Units.Bytes(m.PrivateBefore)} before; budget {budget}){best}"));
@@ -113,6 +127,42 @@ internal sealed class BenchReport
         }
     }
 
+    private static void AddCeiling(Table table, string name, double? gbPerSecond, double loader)
+    {
+        if (gbPerSecond is { } g && g > 0)
+        {
+            TextTables.AddRow(table, name, string.Empty, Units.Number(g, 3), string.Create(CultureInfo.InvariantCulture, $"{loader / g:F2}"));
+        }
+    }
+
+    private static void WriteCeilings(Utf8JsonWriter w, MachineCeilings? c)
+    {
+        WriteNullable(w, "ceiling_memcpy_gb_per_second", c?.MemcpyGbPerSecond);
+        WriteNullable(w, "ceiling_sequential_read_gb_per_second", c?.SequentialReadGbPerSecond);
+        WriteNullable(w, "ceiling_sequential_read_bytes", c?.SequentialReadBytes);
+        WriteNullable(w, "ceiling_random_read_gb_per_second", c?.RandomReadGbPerSecond);
+        WriteNullable(w, "ceiling_random_read_bytes", c?.RandomReadBytes);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    /// <summary>The median figures a comparison of configurations needs.</summary>
+    public (double GbPerSecond, double WindowsPerSecond, long BytesDelivered, long LoaderBytesRead, long? StorageBytesRead) Summary()
+    {
+        RunFigures m = Median();
+        return (m.GbPerSecond, m.WindowsPerSecond, m.BytesDelivered, m.LoaderBytesRead, m.StorageBytesRead);
+    }
+
     private static double Median(IEnumerable<double> values)
     {
         double[] sorted = [.. values.Order()];
@@ -132,6 +182,11 @@ internal sealed class BenchReport
         w.WriteNumber("windows_per_second", f.WindowsPerSecond);
         w.WriteNumber("gb_per_second", f.GbPerSecond);
         w.WriteNumber("first_batch_ms", f.FirstBatchMs);
+        w.WriteNumber("bytes_delivered", f.BytesDelivered);
+        w.WriteNumber("loader_bytes_read", f.LoaderBytesRead);
+        w.WriteNumber("loader_read_per_delivered", f.LoaderReadPerDelivered);
+        WriteNullable(w, "storage_bytes_read", f.StorageBytesRead);
+        WriteNullable(w, "storage_read_per_delivered", f.StorageBytesRead is null ? null : f.StorageReadPerDelivered);
         w.WriteNumber("data_wait_share", f.DataWaitShare);
         w.WriteNumber("read_amplification", f.ReadAmplification);
         w.WriteNumber("chunk_hit_share", f.ChunkHitShare);
@@ -228,6 +283,9 @@ internal sealed class BenchReport
             WindowsPerSecond = seconds > 0 ? r.Windows / seconds : 0,
             GbPerSecond = seconds > 0 ? r.LoaderBytes / seconds / 1e9 : 0,
             FirstBatchMs = r.FirstBatchMs,
+            BytesDelivered = r.LoaderBytes,
+            LoaderBytesRead = r.LoaderBytesRead,
+            StorageBytesRead = r.StorageBytesRead,
             DataWaitShare = r.DataWaitShare,
             ReadAmplification = r.ReadAmplification,
             ChunkHitShare = r.ChunkHitShare,
@@ -275,6 +333,9 @@ internal sealed class BenchReport
             WindowsPerSecond = Median(all.Select(f => f.WindowsPerSecond)),
             GbPerSecond = Median(all.Select(f => f.GbPerSecond)),
             FirstBatchMs = Median(all.Select(f => f.FirstBatchMs)),
+            BytesDelivered = (long)Median(all.Select(f => (double)f.BytesDelivered)),
+            LoaderBytesRead = (long)Median(all.Select(f => (double)f.LoaderBytesRead)),
+            StorageBytesRead = all.All(f => f.StorageBytesRead is not null) ? (long)Median(all.Select(f => (double)f.StorageBytesRead!.Value)) : null,
             DataWaitShare = Median(all.Select(f => f.DataWaitShare)),
             ReadAmplification = Median(all.Select(f => f.ReadAmplification)),
             ChunkHitShare = Median(all.Select(f => f.ChunkHitShare)),
@@ -315,6 +376,16 @@ internal sealed class BenchReport
         public double GbPerSecond { get; init; }
 
         public double FirstBatchMs { get; init; }
+
+        public long BytesDelivered { get; init; }
+
+        public long LoaderBytesRead { get; init; }
+
+        public long? StorageBytesRead { get; init; }
+
+        public double LoaderReadPerDelivered => BytesDelivered > 0 ? (double)LoaderBytesRead / BytesDelivered : 0;
+
+        public double StorageReadPerDelivered => BytesDelivered > 0 && StorageBytesRead is { } s ? (double)s / BytesDelivered : 0;
 
         public double DataWaitShare { get; init; }
 

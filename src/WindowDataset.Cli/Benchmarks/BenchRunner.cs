@@ -34,44 +34,71 @@ internal sealed class BenchRunner
     public void Run()
     {
         WindowLoaderOptions options = _settings.Options;
+        IReadOnlyList<BenchVariant> variants = _settings.Variants.Count > 0 ? _settings.Variants : [new BenchVariant(options.Sampler, options.Stride, options.Coalesce)];
+        var comparison = new BenchComparison();
         foreach (IoMode io in _settings.IoModes)
         {
             options.Io = io;
+            variants[0].Apply(options);
             WarmUpCode(options);
             foreach (bool cold in _settings.CacheModes)
             {
-                options.Io = io;
-                BenchConfiguration configuration = Describe(options, io, cold);
-                if (_settings.StartsOut is { } startsOut)
+                MachineCeilings? ceilings = null;
+                foreach (BenchVariant variant in variants)
                 {
-                    Commands.StartsFile.Write(startsOut, configuration.Plan.Starts);
-                }
-                var runs = new List<RunResult>();
-                int methods = 1 + BitCount(configuration.Baselines) + (configuration.RemoteBaselines ? 2 : 0);
-                using (ProgressScope bar = _context.Progress($"bench io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")}"))
-                {
-                    for (int r = 0; r < _settings.Repeat; r++)
+                    options.Io = io;
+                    variant.Apply(options);
+                    BenchConfiguration configuration = Describe(options, io, cold, variant);
+                    if (_settings.Ceilings && ceilings is null)
                     {
-                        runs.Add(RunOnce(configuration, cold, done => bar.Report((double)((r * methods) + done) / (_settings.Repeat * methods))));
+                        using (_context.Progress($"bench ceilings io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")}"))
+                        {
+                            ceilings = MachineCeilings.Measure(configuration.Plan, cold, configuration.Workers, _cancellationToken);
+                        }
                     }
-                }
 
-                var report = new BenchReport(configuration, runs);
-                if (_settings.Json)
-                {
-                    report.WriteJson(_context.Out);
-                }
-                else
-                {
-                    report.WriteTable(_context.Out);
-                }
-
-                _context.Out.Flush();
-                if (cold && runs.Max(r => r.ColdResidentFraction ?? 0) > ColdTolerance)
-                {
-                    _context.Warn($"cold eviction did not take effect: up to {runs.Max(r => r.ColdResidentFraction ?? 0):P1} of the file stayed in the page cache after POSIX_FADV_DONTNEED (pages mapped or locked by another process, or a filesystem that ignores the hint); the cold figures are partly warm.");
+                    configuration = configuration with { Ceilings = ceilings };
+                    RunConfiguration(configuration, io, cold, comparison);
                 }
             }
+        }
+
+        comparison.Write(_context.Out, _settings.Json);
+        _context.Out.Flush();
+    }
+
+    private void RunConfiguration(BenchConfiguration configuration, IoMode io, bool cold, BenchComparison comparison)
+    {
+        if (_settings.StartsOut is { } startsOut)
+        {
+            Commands.StartsFile.Write(startsOut, configuration.Plan.Starts);
+        }
+
+        var runs = new List<RunResult>();
+        int methods = 1 + BitCount(configuration.Baselines) + (configuration.RemoteBaselines ? 2 : 0);
+        using (ProgressScope bar = _context.Progress($"bench io={LoaderConfig.Name(io)} cache={(cold ? "cold" : "warm")} {configuration.Variant.Name}"))
+        {
+            for (int r = 0; r < _settings.Repeat; r++)
+            {
+                runs.Add(RunOnce(configuration, cold, done => bar.Report((double)((r * methods) + done) / (_settings.Repeat * methods))));
+            }
+        }
+
+        var report = new BenchReport(configuration, runs);
+        comparison.Add(configuration, report);
+        if (_settings.Json)
+        {
+            report.WriteJson(_context.Out);
+        }
+        else
+        {
+            report.WriteTable(_context.Out);
+        }
+
+        _context.Out.Flush();
+        if (cold && runs.Max(r => r.ColdResidentFraction ?? 0) > ColdTolerance)
+        {
+            _context.Warn($"cold eviction did not take effect: up to {runs.Max(r => r.ColdResidentFraction ?? 0):P1} of the file stayed in the page cache after POSIX_FADV_DONTNEED (pages mapped or locked by another process, or a filesystem that ignores the hint); the cold figures are partly warm.");
         }
     }
 
@@ -108,7 +135,7 @@ internal sealed class BenchRunner
 
     private static int BitCount(BaselineSet set) => System.Numerics.BitOperations.PopCount((uint)set);
 
-    private BenchConfiguration Describe(WindowLoaderOptions options, IoMode io, bool cold)
+    private BenchConfiguration Describe(WindowLoaderOptions options, IoMode io, bool cold, BenchVariant variant)
     {
         using var probe = new WindowLoader(options);
         long[] starts = new long[probe.WindowsPerEpoch];
@@ -146,6 +173,8 @@ internal sealed class BenchRunner
             Baselines = plan.Chunked || plan.Remote ? BaselineSet.None : _settings.Baselines,
             RemoteBaselines = plan.Remote && !plan.Chunked && _settings.Baselines != BaselineSet.None && probe.Info.Shards.Count == 1
                 && _settings.Options.Source.Paths is [string only] && only.IndexOfAny(['*', '?']) < 0 && string.IsNullOrEmpty(_settings.Options.Source.Glob),
+            Variant = variant,
+            StridedWindows = options.StridedWindows,
             Rows = probe.Info.Rows,
             FileBytes = probe.Info.Shards.Sum(s => s.FileLength),
         };
@@ -183,6 +212,7 @@ internal sealed class BenchRunner
         long windows = 0;
         long bytes = 0;
         LoaderStatistics stats;
+        long? storageBefore, storageAfter;
 
         // A source by URL: every window the loader delivers is checked against the parallel-GET baseline's bytes.
         ulong[]? loaderHashes = c.RemoteBaselines && c.OutputType == c.FileType && !c.FileBigEndian ? new ulong[plan.Count] : null;
@@ -212,6 +242,7 @@ internal sealed class BenchRunner
             (residentBefore, _) = PageCache.Residency(plan.Paths);
             cachedBefore = PageCache.MeminfoCached();
             LoaderStatistics warmUp = loader.GetStatistics();
+            storageBefore = ProcessIo.ReadBytes();
             var clock = Stopwatch.StartNew();
             foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0), _cancellationToken))
             {
@@ -223,15 +254,14 @@ internal sealed class BenchRunner
                 CheckStarts(batch, plan, windows);
                 if (loaderHashes is not null)
                 {
-                    int windowBytes = batch.Data.Length / batch.Count;
                     for (int i = 0; i < batch.Count; i++)
                     {
-                        loaderHashes[windows + i] = WindowHash.Of(batch.Data.Slice(i * windowBytes, windowBytes));
+                        loaderHashes[windows + i] = WindowHash.Of(batch.GetWindow(i));
                     }
                 }
 
                 windows += batch.Count;
-                bytes += batch.Data.Length;
+                bytes += batch.Count * batch.WindowBytes; // a strided batch has no Data
                 if (c.StepMs > 0)
                 {
                     Step(c.StepMs, c.StepSpin);
@@ -239,6 +269,7 @@ internal sealed class BenchRunner
             }
 
             clock.Stop();
+            storageAfter = ProcessIo.ReadBytes();
             loaderTime = clock.Elapsed;
             LoaderStatistics total = loader.GetStatistics();
             stats = total with
@@ -255,6 +286,7 @@ internal sealed class BenchRunner
                 RemoteRequests = total.RemoteRequests - warmUp.RemoteRequests,
                 RemoteBytesFetched = total.RemoteBytesFetched - warmUp.RemoteBytesFetched,
                 RemoteRetries = total.RemoteRetries - warmUp.RemoteRetries,
+                BytesRead = total.BytesRead - warmUp.BytesRead,
             };
             peak = monitor.Stop();
         }
@@ -319,6 +351,8 @@ internal sealed class BenchRunner
             Windows = windows,
             LoaderBytes = bytes,
             FirstBatchMs = firstBatchMs,
+            StorageBytesRead = storageBefore is { } sb && storageAfter is { } sa ? sa - sb : null,
+            LoaderBytesRead = stats.BytesRead,
             DataWaitShare = stats.DataWaitShare,
             ReadAmplification = stats.ReadAmplification,
             RemoteRequests = stats.RemoteRequests,

@@ -22,6 +22,12 @@ internal sealed class BenchSettings
 
     public bool Json { get; init; }
 
+    /// <summary>The sampler and coalescing settings to measure, in order (each on every io x cache); the first is the options' own.</summary>
+    public IReadOnlyList<BenchVariant> Variants { get; init; } = [];
+
+    /// <summary>Measure the machine's ceilings (memory copy, sequential and random reads) once per io x cache.</summary>
+    public bool Ceilings { get; init; } = true;
+
     /// <summary>Where to write the starts the methods read (one per line), or null.</summary>
     public string? StartsOut { get; init; }
 }

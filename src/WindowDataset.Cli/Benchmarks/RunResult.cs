@@ -12,6 +12,12 @@ internal sealed record RunResult
 
     public required double FirstBatchMs { get; init; }
 
+    /// <summary>Bytes read from storage during the timed epoch (<c>/proc/self/io</c> read_bytes); null where unavailable.</summary>
+    public long? StorageBytesRead { get; init; }
+
+    /// <summary>Bytes the loader read from its sources in the timed epoch (<see cref="LoaderStatistics.BytesRead"/>, file type).</summary>
+    public long LoaderBytesRead { get; init; }
+
     public required double DataWaitShare { get; init; }
 
     /// <summary>Chunked sources: bytes of chunks decoded per byte delivered in the timed epoch (0 for flat sources).</summary>

@@ -24,6 +24,12 @@ internal sealed class BenchCommand : VerbCommand
     private readonly Option<string?> _baselines = CliOptions.Text("--baselines", "LIST", "comma-separated: pread,pread-mt,madvise,memcpy (default all) or none");
     private readonly Option<string?> _startsOut = CliOptions.Text("--starts-out", "FILE", "writes the starts every method reads, one per line (to time other tools, e.g. bench/python/baselines.py, on the same windows)");
     private readonly Option<bool> _json = CliOptions.Flag("--json", "one JSON object per line per configuration");
+    private readonly Option<string?> _sampler = CliOptions.Choice("bench", "--sampler", "KIND", "uniform, permutation or sequential (default: the config's, else permutation)", "uniform", "permutation", "sequential");
+    private readonly Option<long?> _stride = CliOptions.Long("bench", "--stride", "S", "sequential: distance between starts (default: the config's, else 1)", minimum: 1);
+    private readonly Option<string?> _compare = CliOptions.Choice("bench", "--compare", "KIND", "also measure this sampler on the same file and report the delivered GB/s ratio and bytes read per byte delivered", "uniform", "permutation", "sequential");
+    private readonly Option<string?> _coalesce = CliOptions.Choice("bench", "--coalesce", "MODE", "on, off or both (default: the config's, else on): merge overlapping windows of a batch into one read", "on", "off", "both");
+    private readonly Option<bool> _stridedWindows = CliOptions.Flag("--strided-windows", "sequential batches as zero-copy strided views (stridedWindows: true)");
+    private readonly Option<bool> _noCeilings = CliOptions.Flag("--no-ceilings", "skip the machine's ceilings (memory copy, sequential and random reads)");
     private readonly LoaderOptionSet _loader = new(
         "bench",
         windowHelp: "rows per window (default 16)",
@@ -48,6 +54,12 @@ internal sealed class BenchCommand : VerbCommand
         Add(_baselines);
         Add(_startsOut);
         Add(_json);
+        Add(_sampler);
+        Add(_stride);
+        Add(_compare);
+        Add(_coalesce);
+        Add(_stridedWindows);
+        Add(_noCeilings);
     }
 
     public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
@@ -90,6 +102,26 @@ internal sealed class BenchCommand : VerbCommand
                 ? ParseBaselines([.. fromConfig], name => new InvalidDataException($"{config}: $.bench.baselines: expected pread, pread-mt, madvise or memcpy; found '{name}'."))
                 : BaselineSet.All;
 
+        if (result.GetValue(_sampler) is { } sampler)
+        {
+            options.Sampler = ParseSampler(sampler);
+        }
+
+        options.Stride = result.GetValue(_stride) ?? options.Stride;
+        bool strided = options.StridedWindows || result.GetValue(_stridedWindows);
+        string coalesce = result.GetValue(_coalesce) ?? (options.Coalesce ? "on" : "off");
+        bool[] coalesceModes = coalesce switch { "both" => [true, false], "off" => [false], _ => [true] };
+        var variants = new List<BenchVariant>();
+        SamplerKind[] samplers = result.GetValue(_compare) is { } compare && ParseSampler(compare) != options.Sampler ? [options.Sampler, ParseSampler(compare)] : [options.Sampler];
+        foreach (SamplerKind kind in samplers)
+        {
+            foreach (bool mode in coalesceModes)
+            {
+                variants.Add(new BenchVariant(kind, options.Stride, mode, strided));
+            }
+        }
+
+        variants[0].Apply(options);
         long? count = result.GetValue(_count) ?? section.Count;
         if (count is < 1)
         {
@@ -103,7 +135,7 @@ internal sealed class BenchCommand : VerbCommand
         else if (options.WindowsPerEpoch is null)
         {
             using var probe = new WindowLoader(options);
-            options.WindowsPerEpoch = Math.Min(10_000, probe.ValidStarts);
+            options.WindowsPerEpoch = Math.Min(10_000, Math.Min(probe.ValidStarts, probe.WindowsPerEpoch));
         }
 
         var settings = new BenchSettings
@@ -117,6 +149,8 @@ internal sealed class BenchCommand : VerbCommand
             Baselines = baselines,
             Json = result.GetValue(_json),
             StartsOut = result.GetValue(_startsOut),
+            Variants = variants,
+            Ceilings = !result.GetValue(_noCeilings),
         };
         if (settings.CacheModes.Contains(true) && !OperatingSystem.IsLinux())
         {
@@ -126,6 +160,13 @@ internal sealed class BenchCommand : VerbCommand
         new BenchRunner(settings, context, cancellationToken).Run();
         return CliApp.Success;
     }
+
+    private static SamplerKind ParseSampler(string name) => name switch
+    {
+        "uniform" => SamplerKind.Uniform,
+        "sequential" => SamplerKind.Sequential,
+        _ => SamplerKind.Permutation,
+    };
 
     private static string Choice(string? value, string? config, string jsonPath, string fallback, params string[] allowed)
     {

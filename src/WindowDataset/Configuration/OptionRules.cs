@@ -183,6 +183,16 @@ internal static class OptionRules
             return restriction;
         }
 
+        if (o.StridedWindows && (o.Sampler != SamplerKind.Sequential || o.Starts is not null))
+        {
+            return Invalid("stridedWindows", Invariant($"stridedWindows: expected sampler sequential without explicit starts (a strided view needs evenly spaced windows); found {(o.Starts is not null ? "explicit starts" : "sampler " + o.Sampler.ToString().ToLowerInvariant())}."));
+        }
+
+        if (o.StridedWindows && (o.Dilation != 1 || (o.Target?.LeadTime ?? 0) != 0 || o.Inputs is not null))
+        {
+            return Invalid("stridedWindows", Invariant($"stridedWindows: expected plain windows (dilation 1, no target.leadTime, one input); found {(o.Dilation != 1 ? $"dilation {o.Dilation}" : o.Inputs is not null ? "inputs" : $"target.leadTime {o.Target!.LeadTime}")}."));
+        }
+
         return o.Target is { } target ? CheckTarget(target) : null;
     }
 

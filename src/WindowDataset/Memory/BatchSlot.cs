@@ -11,6 +11,8 @@ internal sealed class BatchSlot
         Shards = new int[batchSize];
         LocalRows = new long[batchSize];
         Starts = new long[batchSize];
+        ReadKeys = new long[batchSize];
+        ReadOrder = new int[batchSize];
     }
 
     public IBatchMemory Input { get; }
@@ -25,6 +27,15 @@ internal sealed class BatchSlot
     public long[] LocalRows { get; }
 
     public long[] Starts { get; }
+
+    /// <summary>The read planner's sort keys (shard, local row) and the batch positions they came from: scratch that lives with the slot, so planning allocates nothing.</summary>
+    public long[] ReadKeys { get; }
+
+    /// <summary>See <see cref="ReadKeys"/>.</summary>
+    public int[] ReadOrder { get; }
+
+    /// <summary>0 for a batch in (Count, Window, *row) layout; else the bytes between window starts of a strided view over one run.</summary>
+    public long WindowStrideBytes { get; set; }
 
     public long Epoch { get; set; }
 

@@ -20,10 +20,14 @@ internal sealed class BatchGatherer
     private readonly long _targetStart; // first next-target row after the start: window span + lead time
 
     private readonly InputSet? _inputs;
+    private readonly ReadPlanner? _planner;
+    private readonly ReadCounters _counters;
 
-    public BatchGatherer(WindowSampler sampler, RowReader input, RowReader? labels, BatchLayout layout, TargetOptions target, int dilation = 1, InputSet? inputs = null)
+    public BatchGatherer(WindowSampler sampler, RowReader input, RowReader? labels, BatchLayout layout, TargetOptions target, int dilation = 1, InputSet? inputs = null, ReadPlanner? planner = null, ReadCounters? counters = null)
     {
         _inputs = inputs;
+        _planner = planner;
+        _counters = counters ?? new ReadCounters();
         _sampler = sampler;
         _input = input;
         _labels = labels;
@@ -38,12 +42,18 @@ internal sealed class BatchGatherer
     }
 
     /// <summary>The same readers and layout with another sampler (a read of explicit starts).</summary>
-    public BatchGatherer WithSampler(WindowSampler sampler) => new(sampler, _input, _labels, _layout, _target, _dilation, _inputs);
+    public BatchGatherer WithSampler(WindowSampler sampler) => new(sampler, _input, _labels, _layout, _target, _dilation, _inputs, _planner, _counters);
+
+    /// <summary>Bytes read from the sources, shared with the gatherers made by <see cref="WithSampler"/>.</summary>
+    public ReadCounters Counters => _counters;
 
     public WindowSampler Sampler => _sampler;
 
-    /// <summary>Scratch bytes one worker needs for conversions.</summary>
-    public long ScratchBytes
+    /// <summary>Scratch bytes one worker needs for conversions (and the read planner's run buffer).</summary>
+    public long ScratchBytes => _planner is null ? ConversionBytes : ConversionBytes + _planner.RunBytes;
+
+    /// <summary>Scratch bytes one worker needs without the read planner's runs (what the smallest budget counts).</summary>
+    public long BaseScratchBytes
     {
         get
         {
@@ -58,6 +68,16 @@ internal sealed class BatchGatherer
             }
 
             return bytes;
+        }
+    }
+
+    /// <summary>The part of a worker's scratch used for conversions; the run buffer follows it, 64-byte aligned.</summary>
+    private long ConversionBytes
+    {
+        get
+        {
+            long bytes = Math.Max(BaseScratchBytes, _planner?.ConversionBytes ?? 0);
+            return _planner is not { RunBytes: > 0 } ? bytes : (bytes + 63) & ~63L;
         }
     }
 
@@ -118,6 +138,17 @@ internal sealed class BatchGatherer
             return;
         }
 
+        if (_planner is not null)
+        {
+            int conversion = (int)ConversionBytes;
+            Span<byte> run = scratch.Length == 0 ? default : scratch.Slice(conversion, (int)_planner.RunBytes);
+            if (_planner.Gather(slot, input, target, scratch[..conversion], run, uncached, cancellationToken))
+            {
+                ReadLabels(slot, target, scratch, cancellationToken);
+                return;
+            }
+        }
+
         for (int i = 0; i < slot.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -153,6 +184,34 @@ internal sealed class BatchGatherer
                     $"{_input.Source.Shards[shard].Path}: reading the window at start row {slot.Starts[i]} (epoch {slot.Epoch}, batch {slot.Index}) failed: {ex.Message}", ex);
             }
         }
+
+        _counters.Add((slot.Count * (_layout.Window + (_targetKind == TargetKind.Next ? _horizon : 0)) * _input.Source.RowBytes) + (_labels is null ? 0 : slot.Count * _labels.Source.RowBytes));
+    }
+
+    /// <summary>File targets after a planned read: one label row per window.</summary>
+    private void ReadLabels(BatchSlot slot, Span<byte> target, Span<byte> scratch, CancellationToken cancellationToken)
+    {
+        if (_labels is null)
+        {
+            return;
+        }
+
+        int targetBytes = (int)_layout.TargetItemBytes;
+        for (int i = 0; i < slot.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                ReadLabel(slot.Starts[i], target.Slice(i * targetBytes, targetBytes), scratch);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new IOException(
+                    $"{_labels.Source.Shards[0].Path}: reading the label of the window at start row {slot.Starts[i]} (epoch {slot.Epoch}, batch {slot.Index}) failed: {ex.Message}", ex);
+            }
+        }
+
+        _counters.Add(slot.Count * _labels.Source.RowBytes);
     }
 
     /// <summary>Reads one window (and nothing else) synchronously, in the output type.</summary>

@@ -55,8 +55,30 @@ internal sealed class LoaderPlan : IDisposable
     /// <summary>True for <c>workers: "auto"</c>: a <see cref="WorkerController"/> decides how many of <see cref="Workers"/> are active.</summary>
     public bool AdaptiveWorkers { get; private set; }
 
-    /// <summary>Bytes of one full batch, input and target.</summary>
-    public long BatchBytes => Layout.InputBatchBytes + Layout.TargetBatchBytes + Layout.ExtraInputBatchBytes;
+    /// <summary>Bytes of one full batch's buffers, input and target (the input buffer holds a strided view's run).</summary>
+    public long BatchBytes => InputBufferBytes + Layout.TargetBatchBytes + Layout.ExtraInputBatchBytes;
+
+    /// <summary>Rows per window in the input buffer's shape (B, <see cref="InputBufferWindow"/>, *row): the window, or more so a strided view's run fits.</summary>
+    public int InputBufferWindow { get; private set; }
+
+    /// <summary>Bytes of one input buffer.</summary>
+    public long InputBufferBytes => (long)Layout.BatchSize * InputBufferWindow * (Layout.WindowBytes / Layout.Window);
+
+    /// <summary>The input buffers' shape: (B, <see cref="InputBufferWindow"/>, *row).</summary>
+    public long[] InputBufferShape()
+    {
+        long[] shape = Layout.InputShape(Layout.BatchSize);
+        shape[1] = InputBufferWindow;
+        return shape;
+    }
+
+    /// <summary>Bytes read from the sources by every gatherer of this plan.</summary>
+    public ReadCounters Counters { get; } = new();
+
+    private bool _coalesce;
+    private int _dilation = 1;
+    private long _stridedRows;
+    private long _runRowsLimit = long.MaxValue;
 
     /// <summary>Conversion scratch of all workers, and for chunked sources the decoders' two pool buffers per worker (and the remote block caches).</summary>
     public long ScratchBytes => (Workers * (Gatherer.ScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes + (Inputs?.FixedBytes ?? 0);
@@ -65,7 +87,7 @@ internal sealed class LoaderPlan : IDisposable
     public long RemoteCacheBytes => Source.RemoteCacheBytes + (Labels?.RemoteCacheBytes ?? 0);
 
     /// <summary>The smallest budget that holds two batches, the workers' scratch and the smallest chunk caches.</summary>
-    public long MinimumBudget => (2 * BatchBytes) + ScratchBytes + _minimumCacheBytes;
+    public long MinimumBudget => (2 * BatchBytes) + (Workers * (Gatherer.BaseScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes + _minimumCacheBytes;
 
     /// <summary>Bytes of the chunk caches (0 for flat sources).</summary>
     public long CacheBytes => (InputCache?.CapacityBytes ?? 0) + (LabelCache?.CapacityBytes ?? 0);
@@ -216,6 +238,8 @@ internal sealed class LoaderPlan : IDisposable
         }
 
         Reader = RowReader.Create(Source, output, options.Io, options.PageCache);
+        _dilation = options.Dilation;
+        (_coalesce, _stridedRows, InputBufferWindow) = ReadOnce(options, pipelined, span);
         if (Labels is not null)
         {
             LabelReader = RowReader.Create(Labels, targetType, options.Io, options.PageCache);
@@ -236,7 +260,7 @@ internal sealed class LoaderPlan : IDisposable
         int resident = readers + (options.ShuffleBlock is { } shuffle && pipelined ? (int)Math.Min(1 << 20, (shuffle.Chunks + 1 + ((options.Window - 1) / Math.Max(1, FirstChunkRows(Source)))) * ChunksPerRowBand(Source)) : 0);
         _minimumCacheBytes = (inputSlot * resident) + (labelSlot * resident);
         readers = resident;
-        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, options.Dilation, Inputs?.WithFirst(Reader));
+        Gatherer = NewGatherer();
         if (!pipelined)
         {
             BufferCount = 0;
@@ -261,6 +285,7 @@ internal sealed class LoaderPlan : IDisposable
                 $"chunkCache: expected at least {_minimumCacheBytes} bytes (one decoded chunk of {Math.Max(inputSlot, labelSlot)} bytes for each of {readers} workers); found {cache}.");
         }
 
+        FitRunBuffers(budget, minimumCache, span);
         long fitting = (budget - ScratchBytes - minimumCache) / BatchBytes;
         if (fitting < 2)
         {
@@ -280,6 +305,58 @@ internal sealed class LoaderPlan : IDisposable
         }
 
         Debug.Assert(BufferCount * BatchBytes + ScratchBytes + CacheBytes <= options.MemoryBudget);
+    }
+
+    /// <summary>The planner's settings: coalescing, the strided view's run rows (0: none) and the input buffer's rows per window.</summary>
+    private (bool Coalesce, long StridedRows, int BufferWindow) ReadOnce(WindowLoaderOptions options, bool pipelined, long span)
+    {
+        if (!pipelined)
+        {
+            return (false, 0, Layout.Window);
+        }
+
+        // Runs are whole windows with their next rows right after them: not dilated or lead-time windows, nor aligned inputs.
+        bool plain = options.Dilation == 1 && Target.LeadTime == 0 && Inputs is null;
+        if (!plain || !options.StridedWindows || options.Sampler != SamplerKind.Sequential || options.Stride >= options.Window || options.BatchSize < 2)
+        {
+            return (plain && options.Coalesce, 0, Layout.Window);
+        }
+
+        // The run of a full batch: (B - 1) * stride + window (+ horizon) rows, in buffers of B x W' rows.
+        long run = ((options.BatchSize - 1L) * options.Stride) + span;
+        int bufferWindow = (int)Math.Max(Layout.Window, (run + options.BatchSize - 1) / options.BatchSize);
+        return (options.Coalesce, (long)options.BatchSize * bufferWindow, bufferWindow);
+    }
+
+    /// <summary>
+    /// The run buffers make reads cheaper but are not needed: when two batches and the rest leave too little of the
+    /// budget for them, they shrink to what is left, or coalescing is off (the smallest budget is the same with it or without).
+    /// </summary>
+    private void FitRunBuffers(long budget, long minimumCache, long span)
+    {
+        if (!_coalesce || (2 * BatchBytes) + ScratchBytes + minimumCache <= budget)
+        {
+            return;
+        }
+
+        _runRowsLimit = 0;
+        Gatherer = NewGatherer();
+        long perWorker = ((budget - ((2 * BatchBytes) + ScratchBytes + minimumCache)) / Workers) - 64;
+        long rows = perWorker / ((Layout.WindowBytes / Layout.Window) + Source.RowBytes);
+        if (rows >= 2 * span)
+        {
+            _runRowsLimit = rows;
+            Gatherer = NewGatherer();
+        }
+
+        Debug.Assert((2 * BatchBytes) + ScratchBytes + minimumCache <= budget);
+    }
+
+    private BatchGatherer NewGatherer()
+    {
+        bool coalesce = _coalesce && _runRowsLimit > 0;
+        ReadPlanner? planner = coalesce || _stridedRows > 0 ? new ReadPlanner(Reader, Layout, Target, coalesce, _runRowsLimit, _stridedRows, Counters) : null;
+        return new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, _dilation, Inputs?.WithFirst(Reader), planner, Counters);
     }
 
     /// <summary>A <see cref="WindowReader"/> has no budget: its cache holds this much (or one chunk per reader).</summary>
@@ -392,6 +469,6 @@ internal sealed class LoaderPlan : IDisposable
             LabelReader = new ChunkedRowReader(Labels, targetType, options.PageCache, LabelReader, LabelCache);
         }
 
-        Gatherer = new BatchGatherer(Sampler, Reader, LabelReader, Layout, Target, options.Dilation, Inputs?.WithFirst(Reader));
+        Gatherer = NewGatherer();
     }
 }
