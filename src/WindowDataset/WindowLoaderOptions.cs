@@ -105,6 +105,9 @@ public sealed class WindowLoaderOptions
     /// <summary><see cref="MissingValues.Fill"/>: the value that replaces a missing one. Null: the element's mean from the statistics file.</summary>
     public double? FillValue { get; set; }
 
+    /// <summary>Per-element normalization from a statistics file, fused into the conversion (inputs and <c>next</c> targets, not <c>file</c> labels). Null: none.</summary>
+    public NormalizeOptions? Normalize { get; set; }
+
     /// <summary>The target that comes with each window, if any.</summary>
     public TargetOptions Target { get; set; } = new();
 
@@ -129,6 +132,7 @@ public sealed class WindowLoaderOptions
         copy.Target = Target?.Clone()!;
         copy.ShuffleBlock = ShuffleBlock?.Clone();
         copy.Remote = Remote?.Clone()!;
+        copy.Normalize = Normalize?.Clone();
         return copy;
     }
 
