@@ -9,7 +9,10 @@ namespace WindowDataset.Statistics;
 /// of the vector width (a row of 3 elements uses strides of 12), so rows of any length fill whole vectors. Each
 /// block of about 32 KiB is summed twice while it is in the cache (its own mean, then its squared deviations) and
 /// merged into the running moments with Chan's formula, which keeps the variance accurate without a second pass
-/// over the data. Not thread-safe: one per thread, merged with <see cref="Merge"/>.
+/// over the data. Values are shifted by a reference value per element (a value of the first rows, shared by every
+/// lane and thread) before the moments, so an element whose mean is far from zero (1e6 +- 0.01) keeps its variance
+/// to the last digits: the block means and Chan's deltas are then differences of numbers near zero. Min and max
+/// are taken from the unshifted values (exact). Not thread-safe: one per thread, merged with <see cref="Merge"/>.
 /// </summary>
 internal sealed class StatisticsAccumulator
 {
@@ -27,8 +30,11 @@ internal sealed class StatisticsAccumulator
     private readonly double[] _blockN;
     private readonly double[] _blockSum;
     private readonly double[] _blockM2;
+    private readonly double[] _shift;
 
-    public StatisticsAccumulator(int rowElements)
+    /// <param name="rowElements">Elements per row.</param>
+    /// <param name="shift">Per element: the reference value subtracted before the moments (means are returned shifted).</param>
+    public StatisticsAccumulator(int rowElements, ReadOnlySpan<double> shift)
     {
         Debug.Assert(rowElements > 0);
         _rowElements = rowElements;
@@ -54,6 +60,12 @@ internal sealed class StatisticsAccumulator
         _blockN = new double[_lanes];
         _blockSum = new double[_lanes];
         _blockM2 = new double[_lanes];
+        _shift = new double[_lanes];
+        for (int lane = 0; lane < _lanes; lane++)
+        {
+            _shift[lane] = shift[lane % rowElements];
+        }
+
         _min.AsSpan().Fill(double.PositiveInfinity);
         _max.AsSpan().Fill(double.NegativeInfinity);
     }
@@ -88,7 +100,7 @@ internal sealed class StatisticsAccumulator
         }
     }
 
-    /// <summary>Folds the lanes into per-element moments and merges them into the given totals (Chan's formula).</summary>
+    /// <summary>Folds the lanes into per-element moments (means shifted by the reference values) and merges them into the given totals (Chan's formula).</summary>
     public void Merge(Span<double> n, Span<double> mean, Span<double> m2, Span<double> min, Span<double> max)
     {
         for (int lane = 0; lane < _lanes; lane++)
@@ -123,13 +135,14 @@ internal sealed class StatisticsAccumulator
             return;
         }
 
-        double total = _n[lane] + 1;
-        double delta = x - _mean[lane];
-        _mean[lane] += delta / total;
-        _m2[lane] += delta * (x - _mean[lane]);
-        _n[lane] = total;
         _min[lane] = Math.Min(_min[lane], x);
         _max[lane] = Math.Max(_max[lane], x);
+        double y = x - _shift[lane];
+        double total = _n[lane] + 1;
+        double delta = y - _mean[lane];
+        _mean[lane] += delta / total;
+        _m2[lane] += delta * (y - _mean[lane]);
+        _n[lane] = total;
     }
 
     private void AddBlock(ReadOnlySpan<double> block, int strides)
@@ -142,13 +155,13 @@ internal sealed class StatisticsAccumulator
         for (int q = 0; q < vectorLanes; q += width)
         {
             Vector<double> cnt = Vector<double>.Zero, sum = Vector<double>.Zero;
-            Vector<double> mn = new(_min.AsSpan(q)), mx = new(_max.AsSpan(q));
+            Vector<double> mn = new(_min.AsSpan(q)), mx = new(_max.AsSpan(q)), k = new(_shift.AsSpan(q));
             for (int s = 0; s < strides; s++)
             {
                 Vector<double> x = new(block.Slice((s * _lanes) + q, width));
                 Vector<long> finite = Vector.Equals(x - x, Vector<double>.Zero);
                 cnt += Vector.ConditionalSelect(finite, Vector<double>.One, Vector<double>.Zero);
-                sum += Vector.ConditionalSelect(finite, x, Vector<double>.Zero);
+                sum += Vector.ConditionalSelect(finite, x - k, Vector<double>.Zero);
                 mn = Vector.ConditionalSelect(finite, Vector.Min(mn, x), mn);
                 mx = Vector.ConditionalSelect(finite, Vector.Max(mx, x), mx);
             }
@@ -168,7 +181,7 @@ internal sealed class StatisticsAccumulator
                 if (double.IsFinite(x))
                 {
                     cnt++;
-                    sum += x;
+                    sum += x - _shift[q];
                     mn = Math.Min(mn, x);
                     mx = Math.Max(mx, x);
                 }
@@ -186,12 +199,12 @@ internal sealed class StatisticsAccumulator
         // Pass 2: squared deviations from the block's mean, still in the cache.
         for (int q = 0; q < vectorLanes; q += width)
         {
-            Vector<double> m = new(bs[q..]), acc = Vector<double>.Zero;
+            Vector<double> m = new(bs[q..]), k = new(_shift.AsSpan(q)), acc = Vector<double>.Zero;
             for (int s = 0; s < strides; s++)
             {
                 Vector<double> x = new(block.Slice((s * _lanes) + q, width));
                 Vector<long> finite = Vector.Equals(x - x, Vector<double>.Zero);
-                Vector<double> d = Vector.ConditionalSelect(finite, x - m, Vector<double>.Zero);
+                Vector<double> d = Vector.ConditionalSelect(finite, x - k - m, Vector<double>.Zero);
                 acc += d * d;
             }
 
@@ -206,7 +219,8 @@ internal sealed class StatisticsAccumulator
                 double x = block[(s * _lanes) + q];
                 if (double.IsFinite(x))
                 {
-                    acc += (x - m) * (x - m);
+                    double d = x - _shift[q] - m;
+                    acc += d * d;
                 }
             }
 

@@ -43,10 +43,11 @@ internal static class StatisticsPass
         long rows = rowEnd - rowStart;
         threads = rows >= 2 * bufferRows ? Math.Max(1, threads) : 1;
         using RowReader reader = CreateReader(array, threads);
+        double[] shift = ReferenceValues(array, reader, rowStart, rowEnd);
         var parts = new StatisticsAccumulator[threads];
         if (threads == 1)
         {
-            parts[0] = Accumulate(array, reader, rowStart, rowEnd, (int)bufferRows, cancellationToken);
+            parts[0] = Accumulate(array, reader, shift, rowStart, rowEnd, (int)bufferRows, cancellationToken);
         }
         else
         {
@@ -60,7 +61,7 @@ internal static class StatisticsPass
                 {
                     try
                     {
-                        parts[part] = Accumulate(array, reader, a, b, (int)bufferRows, cancellationToken);
+                        parts[part] = Accumulate(array, reader, shift, a, b, (int)bufferRows, cancellationToken);
                     }
                     catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
@@ -106,6 +107,7 @@ internal static class StatisticsPass
             }
             else
             {
+                mean[j] += shift[j];
                 std[j] = Math.Sqrt(Math.Max(0, m2[j] / n[j]));
             }
         }
@@ -113,10 +115,36 @@ internal static class StatisticsPass
         return new ArrayStatistics(name, rowStart, rows, [.. array.RowShape], count, mean, std, min, max, nan);
     }
 
-    private static StatisticsAccumulator Accumulate(ArraySource array, RowReader reader, long rowStart, long rowEnd, int bufferRows, CancellationToken cancellationToken)
+    /// <summary>Per element, the first finite value among the first rows of the range (0 if none): the accumulators' shift.</summary>
+    private static double[] ReferenceValues(ArraySource array, RowReader reader, long rowStart, long rowEnd)
     {
         int rowElements = (int)array.RowElements;
-        var accumulator = new StatisticsAccumulator(rowElements);
+        double[] shift = new double[rowElements];
+        bool[] found = new bool[rowElements];
+        double[] row = new double[rowElements];
+        byte[] scratch = new byte[reader.ScratchBytes(1)];
+        int missing = rowElements;
+        for (long r = rowStart; r < Math.Min(rowEnd, rowStart + 64) && missing > 0; r++)
+        {
+            int s = array.FindShard(r);
+            reader.Read(s, r - array.Shards[s].RowBase, 1, MemoryMarshal.AsBytes(row.AsSpan()), scratch);
+            for (int j = 0; j < rowElements; j++)
+            {
+                if (!found[j] && double.IsFinite(row[j]))
+                {
+                    (shift[j], found[j]) = (row[j], true);
+                    missing--;
+                }
+            }
+        }
+
+        return shift;
+    }
+
+    private static StatisticsAccumulator Accumulate(ArraySource array, RowReader reader, double[] shift, long rowStart, long rowEnd, int bufferRows, CancellationToken cancellationToken)
+    {
+        int rowElements = (int)array.RowElements;
+        var accumulator = new StatisticsAccumulator(rowElements, shift);
         double[] buffer = GC.AllocateUninitializedArray<double>(checked(bufferRows * rowElements));
         byte[] scratch = GC.AllocateUninitializedArray<byte>(checked((int)reader.ScratchBytes(bufferRows)));
         Span<byte> bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
