@@ -24,6 +24,7 @@ internal sealed class BenchCommand : VerbCommand
     private readonly Option<string?> _baselines = CliOptions.Text("--baselines", "LIST", "comma-separated: pread,pread-mt,madvise,memcpy (default all) or none");
     private readonly Option<string?> _startsOut = CliOptions.Text("--starts-out", "FILE", "writes the starts every method reads, one per line (to time other tools, e.g. bench/python/baselines.py, on the same windows)");
     private readonly Option<bool> _json = CliOptions.Flag("--json", "one JSON object per line per configuration");
+    private readonly Option<string?> _normalize = CliOptions.Text("--normalize", "STATS", "instead of the baselines: the loader as float32 and as float32 + normalize with this statistics file (windowds stats), alternately, and their ratio");
     private readonly LoaderOptionSet _loader = new(
         "bench",
         windowHelp: "rows per window (default 16)",
@@ -48,6 +49,7 @@ internal sealed class BenchCommand : VerbCommand
         Add(_baselines);
         Add(_startsOut);
         Add(_json);
+        Add(_normalize);
     }
 
     public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
@@ -121,6 +123,12 @@ internal sealed class BenchCommand : VerbCommand
         if (settings.CacheModes.Contains(true) && !OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException("bench: --cache cold needs Linux (posix_fadvise and mincore).");
+        }
+
+        if (result.GetValue(_normalize) is { } stats)
+        {
+            NormalizeBench.Run(options, stats, repeat, settings.Json, context.Out, cancellationToken);
+            return CliApp.Success;
         }
 
         new BenchRunner(settings, context, cancellationToken).Run();

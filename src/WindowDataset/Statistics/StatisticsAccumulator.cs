@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace WindowDataset.Statistics;
 
@@ -150,6 +151,7 @@ internal sealed class StatisticsAccumulator
         int width = Vector.IsHardwareAccelerated ? Vector<double>.Count : int.MaxValue;
         int vectorLanes = _lanes >= width ? _lanes - (_lanes % width) : 0;
         Span<double> bn = _blockN, bs = _blockSum, bm = _blockM2;
+        ref double first = ref MemoryMarshal.GetReference(block);
 
         // Pass 1: count, sum, min, max.
         for (int q = 0; q < vectorLanes; q += width)
@@ -158,7 +160,7 @@ internal sealed class StatisticsAccumulator
             Vector<double> mn = new(_min.AsSpan(q)), mx = new(_max.AsSpan(q)), k = new(_shift.AsSpan(q));
             for (int s = 0; s < strides; s++)
             {
-                Vector<double> x = new(block.Slice((s * _lanes) + q, width));
+                Vector<double> x = Vector.LoadUnsafe(ref first, (nuint)((s * _lanes) + q)); // in range: q + width <= lanes
                 Vector<long> finite = Vector.Equals(x - x, Vector<double>.Zero);
                 cnt += Vector.ConditionalSelect(finite, Vector<double>.One, Vector<double>.Zero);
                 sum += Vector.ConditionalSelect(finite, x - k, Vector<double>.Zero);
@@ -202,7 +204,7 @@ internal sealed class StatisticsAccumulator
             Vector<double> m = new(bs[q..]), k = new(_shift.AsSpan(q)), acc = Vector<double>.Zero;
             for (int s = 0; s < strides; s++)
             {
-                Vector<double> x = new(block.Slice((s * _lanes) + q, width));
+                Vector<double> x = Vector.LoadUnsafe(ref first, (nuint)((s * _lanes) + q)); // in range: q + width <= lanes
                 Vector<long> finite = Vector.Equals(x - x, Vector<double>.Zero);
                 Vector<double> d = Vector.ConditionalSelect(finite, x - k - m, Vector<double>.Zero);
                 acc += d * d;
