@@ -83,6 +83,49 @@ public sealed class ArrayStatisticsTests
     }
 
     [Fact]
+    public void Compute_LongRows_MatchesScalarReference()
+    {
+        // 70 elements per row: the accumulator's vectors run along the row with a scalar tail.
+        using var dir = new TempDirectory();
+        const int rows = 300, columns = 70;
+        var rng = new Random(3);
+        double[] data = new double[rows * columns];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = i % 53 == 0 ? double.NaN : (rng.NextDouble() * 4) + (i % columns);
+        }
+
+        string path = dir.File("long.npy");
+        using (var writer = new NpyWriter(path, ElementType.Float64, [rows, columns]))
+        {
+            writer.Write<double>(data);
+            writer.Complete();
+        }
+
+        ArrayStatistics stats = ArrayStatistics.Compute(SourceOptions.FromPaths(path), 1, rows);
+
+        for (int j = 0; j < columns; j++)
+        {
+            var values = new List<double>();
+            for (int r = 1; r < rows; r++)
+            {
+                if (double.IsFinite(data[(r * columns) + j]))
+                {
+                    values.Add(data[(r * columns) + j]);
+                }
+            }
+
+            double mean = values.Sum() / values.Count;
+            double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
+            Assert.Equal(values.Count, stats.Count[j]);
+            Assert.Equal(values.Min(), stats.Min[j]);
+            Assert.Equal(values.Max(), stats.Max[j]);
+            Assert.True(Math.Abs(mean - stats.Mean[j]) <= 1e-12 * Math.Abs(mean), $"mean[{j}]");
+            Assert.True(Math.Abs(std - stats.Std[j]) <= 1e-12 * std, $"std[{j}]");
+        }
+    }
+
+    [Fact]
     public void SaveLoad_RoundTrip_KeepsEveryValueExactly()
     {
         using var dir = new TempDirectory();
