@@ -7,9 +7,9 @@ using WindowDataset.Sources;
 namespace WindowDataset.Statistics;
 
 /// <summary>
-/// The one streaming pass behind <see cref="ArrayStatistics.Compute"/>: the row range is split into contiguous
-/// parts, one per thread; each reads its part in order, in buffers of <see cref="ArrayStatistics.BufferBytes"/>,
-/// through the loader's readers (converted to float64) and accumulates; the parts merge with Chan's formula.
+/// The one streaming pass behind <see cref="ArrayStatistics.Compute"/>: the row range is read in order in buffers
+/// of <see cref="ArrayStatistics.BufferBytes"/> of float64, the threads taking turns (buffer k to thread k mod T), so
+/// the file is read as one sequential stream; each thread accumulates its buffers and the parts merge with Chan's formula.
 /// </summary>
 internal static class StatisticsPass
 {
@@ -47,7 +47,7 @@ internal static class StatisticsPass
         var parts = new StatisticsAccumulator[threads];
         if (threads == 1)
         {
-            parts[0] = Accumulate(array, reader, shift, rowStart, rowEnd, (int)bufferRows, cancellationToken);
+            parts[0] = Accumulate(array, reader, shift, rowStart, rowEnd, (int)bufferRows, 0, 1, cancellationToken);
         }
         else
         {
@@ -56,12 +56,11 @@ internal static class StatisticsPass
             for (int t = 0; t < threads; t++)
             {
                 int part = t;
-                long a = rowStart + (rows * part / threads), b = rowStart + (rows * (part + 1) / threads);
                 workers[t] = new Thread(() =>
                 {
                     try
                     {
-                        parts[part] = Accumulate(array, reader, shift, a, b, (int)bufferRows, cancellationToken);
+                        parts[part] = Accumulate(array, reader, shift, rowStart, rowEnd, (int)bufferRows, part, threads, cancellationToken);
                     }
                     catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
@@ -141,29 +140,81 @@ internal static class StatisticsPass
         return shift;
     }
 
-    private static StatisticsAccumulator Accumulate(ArraySource array, RowReader reader, double[] shift, long rowStart, long rowEnd, int bufferRows, CancellationToken cancellationToken)
+    /// <summary>Thread <paramref name="part"/> of <paramref name="threads"/> takes every threads-th buffer, so together they read the file in order (one stream for the disk's read-ahead).</summary>
+    private static StatisticsAccumulator Accumulate(ArraySource array, RowReader reader, double[] shift, long rowStart, long rowEnd, int bufferRows, int part, int threads, CancellationToken cancellationToken)
     {
         int rowElements = (int)array.RowElements;
         var accumulator = new StatisticsAccumulator(rowElements, shift);
         double[] buffer = GC.AllocateUninitializedArray<double>(checked(bufferRows * rowElements));
         byte[] scratch = GC.AllocateUninitializedArray<byte>(checked((int)reader.ScratchBytes(bufferRows)));
         Span<byte> bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
+        byte[]? raw = null;
+        long buffers = 0;
         for (int s = 0; s < array.Shards.Length; s++)
         {
             ShardFile shard = array.Shards[s];
             long first = Math.Max(rowStart, shard.RowBase), end = Math.Min(rowEnd, shard.RowBase + shard.Rows);
-            for (long row = first; row < end;)
+            for (long row = first; row < end; buffers++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int n = (int)Math.Min(bufferRows, end - row);
-                reader.Read(s, row - shard.RowBase, n, bytes[..(n * rowElements * sizeof(double))], scratch);
+                if (buffers % threads != part)
+                {
+                    row += n;
+                    continue;
+                }
+
+                if (shard.IsFlat)
+                {
+                    ReadFlat(array, shard, row - shard.RowBase, n, bytes, ref raw);
+                }
+                else
+                {
+                    reader.Read(s, row - shard.RowBase, n, bytes[..(n * rowElements * sizeof(double))], scratch);
+                }
+
                 accumulator.Add(buffer.AsSpan(0, n * rowElements));
                 row += n;
             }
         }
 
-        Debug.Assert(accumulator.Rows == rowEnd - rowStart);
+        Debug.Assert(threads > 1 || accumulator.Rows == rowEnd - rowStart);
         return accumulator;
+    }
+
+    /// <summary>
+    /// Flat local shards: one positional read per buffer (the loader's reader reads converted data in 64 KiB
+    /// pieces, which suits windows, not a sequential pass), then one conversion to float64.
+    /// </summary>
+    private static void ReadFlat(ArraySource array, ShardFile shard, long row, int rows, Span<byte> destination, ref byte[]? raw)
+    {
+        int fileBytes = checked((int)(rows * array.RowBytes));
+        bool direct = array.ElementType == ElementType.Float64 && !array.BigEndian;
+        Span<byte> target = direct ? destination[..fileBytes] : (raw ??= GC.AllocateUninitializedArray<byte>(checked((int)(destination.Length / sizeof(double) * array.RowBytes / array.RowElements)))).AsSpan(0, fileBytes);
+        long offset = shard.DataOffset + (row * array.RowBytes);
+        for (int total = 0; total < fileBytes;)
+        {
+            int n = RandomAccess.Read(shard.FlatHandle, target[total..], offset + total);
+            if (n == 0)
+            {
+                throw new IOException(string.Create(CultureInfo.InvariantCulture,
+                    $"{shard.Path}: expected {fileBytes} bytes at offset {offset} (rows {row}..{row + rows - 1}); found end of file after {total} bytes (truncated while in use?)."));
+            }
+
+            total += n;
+        }
+
+        if (direct)
+        {
+            return;
+        }
+
+        if (array.BigEndian)
+        {
+            Conversion.ElementConverter.SwapInPlace(target, ElementTypeInfo.SizeOf(array.ElementType));
+        }
+
+        Conversion.ElementConverter.Convert(target, array.ElementType, destination[..(rows * (int)array.RowElements * sizeof(double))], ElementType.Float64);
     }
 
     private static RowReader CreateReader(ArraySource array, int threads)
