@@ -24,6 +24,12 @@ internal sealed class DatasetSection
 
     public ulong Seed { get; set; }
 
+    /// <summary>
+    /// The statistics file of the data (<c>windowds stats</c>), for the loader's <c>normalize.stats</c>: relative to
+    /// the config file as written; computed from the data when missing or older than it (see <see cref="EnsureStats"/>). Null: none.
+    /// </summary>
+    public string? Stats { get; set; }
+
     /// <summary>Create the file when it is missing (false for problems too large to create casually).</summary>
     public bool Generate { get; set; } = true;
 
@@ -64,6 +70,34 @@ internal sealed class DatasetSection
         {
             Path = System.IO.Path.GetFullPath(System.IO.Path.IsPathRooted(Path) ? Path : System.IO.Path.Combine(directory, Path));
         }
+
+        if (Stats is not null)
+        {
+            if (Path is null)
+            {
+                throw new InvalidDataException($"{file}: {at}.stats: expected a $.dataset.path to compute the statistics of; found none.");
+            }
+
+            Stats = System.IO.Path.GetFullPath(System.IO.Path.IsPathRooted(Stats) ? Stats : System.IO.Path.Combine(directory, Stats));
+        }
+    }
+
+    /// <summary>Computes the statistics file from the data (one streaming pass) when it is missing or older than the data.</summary>
+    public void EnsureStats(TextWriter log)
+    {
+        if (Stats is null || Path is null || !File.Exists(Path))
+        {
+            return;
+        }
+
+        if (File.Exists(Stats) && File.GetLastWriteTimeUtc(Stats) >= File.GetLastWriteTimeUtc(Path))
+        {
+            return;
+        }
+
+        ArrayStatistics stats = ArrayStatistics.Compute(SourceOptions.FromPaths(Path));
+        stats.Save(Stats);
+        log.WriteLine($"{Stats}: statistics of {stats.Rows} rows x {stats.Mean.Count} elements written (for normalize.stats).");
     }
 
     private static string Quoted(string? text) => text is null ? "null" : $"\"{text}\"";

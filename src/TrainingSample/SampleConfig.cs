@@ -71,6 +71,7 @@ internal sealed class SampleConfig
     /// <summary>Binds the <c>loader</c> section (after the dataset exists); without a <c>source</c> it reads the dataset file.</summary>
     public WindowLoaderOptions BindLoader()
     {
+        Dataset.EnsureStats(Console.Error);
         JsonElement section = Root.TryGetProperty("loader", out JsonElement loader) ? loader : default;
         if (section.ValueKind == JsonValueKind.Object && section.TryGetProperty("source", out _))
         {

@@ -136,6 +136,7 @@ internal static class CliApp
         root.Add(new TakeCommand());
         root.Add(new ConvertCommand());
         root.Add(new BenchCommand());
+        root.Add(new StatsCommand());
         return root;
     }
 }

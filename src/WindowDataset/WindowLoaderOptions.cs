@@ -127,6 +127,9 @@ public sealed class WindowLoaderOptions
     /// </summary>
     public bool StridedWindows { get; set; }
 
+    /// <summary>Per-element normalization from a statistics file, fused into the conversion (inputs and <c>next</c> targets, not <c>file</c> labels). Null: none.</summary>
+    public NormalizeOptions? Normalize { get; set; }
+
     /// <summary>The target that comes with each window, if any.</summary>
     public TargetOptions Target { get; set; } = new();
 
@@ -188,6 +191,7 @@ public sealed class WindowLoaderOptions
         copy.Mixture = Mixture is null ? null : [.. Mixture.Select(c => c?.Clone()!)];
         copy.Rows = Rows?.Clone();
         copy.Split = Split?.Clone();
+        copy.Normalize = Normalize?.Clone();
         return copy;
     }
 

@@ -30,6 +30,7 @@ internal sealed class BenchCommand : VerbCommand
     private readonly Option<string?> _coalesce = CliOptions.Choice("bench", "--coalesce", "MODE", "on, off or both (default: the config's, else on): merge overlapping windows of a batch into one read", "on", "off", "both");
     private readonly Option<bool> _stridedWindows = CliOptions.Flag("--strided-windows", "sequential batches as zero-copy strided views (stridedWindows: true)");
     private readonly Option<bool> _noCeilings = CliOptions.Flag("--no-ceilings", "skip the machine's ceilings (memory copy, sequential and random reads)");
+    private readonly Option<string?> _normalize = CliOptions.Text("--normalize", "STATS", "instead of the baselines: the loader as float32 and as float32 + normalize with this statistics file (windowds stats), alternately, and their ratio");
     private readonly LoaderOptionSet _loader = new(
         "bench",
         windowHelp: "rows per window (default 16)",
@@ -60,6 +61,7 @@ internal sealed class BenchCommand : VerbCommand
         Add(_coalesce);
         Add(_stridedWindows);
         Add(_noCeilings);
+        Add(_normalize);
     }
 
     public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
@@ -155,6 +157,12 @@ internal sealed class BenchCommand : VerbCommand
         if (settings.CacheModes.Contains(true) && !OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException("bench: --cache cold needs Linux (posix_fadvise and mincore).");
+        }
+
+        if (result.GetValue(_normalize) is { } stats)
+        {
+            NormalizeBench.Run(options, stats, repeat, settings.Json, context.Out, cancellationToken);
+            return CliApp.Success;
         }
 
         new BenchRunner(settings, context, cancellationToken).Run();

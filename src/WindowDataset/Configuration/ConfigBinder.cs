@@ -126,6 +126,11 @@ internal static class ConfigBinder
             ResolvePaths(options.Mixture[i].Source, fileName, jsonPath + System.FormattableString.Invariant($".mixture[{i}].source"), baseDirectory);
         }
 
+        if (options.Normalize is { Stats: { } stats } normalize)
+        {
+            normalize.Stats = ResolveStats(stats, fileName, jsonPath + ".normalize.stats", baseDirectory);
+        }
+
         return options;
     }
 
@@ -185,6 +190,14 @@ internal static class ConfigBinder
     {
         System.Buffers.OperationStatus status = System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out int read, out _, replaceInvalidSequences: false);
         return status == System.Buffers.OperationStatus.Done ? 0 : Math.Min(read, bytes.Length - 1);
+    }
+
+    private static string ResolveStats(string path, string fileName, string jsonPath, string? baseDirectory)
+    {
+        string full = baseDirectory is null || Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path);
+        return File.Exists(full)
+            ? full
+            : throw new InvalidDataException($"{fileName}: {jsonPath}: expected an existing statistics file (windowds stats); found '{path}' (resolved to '{full}'), which {(Directory.Exists(full) ? "is a directory" : "does not exist")}.");
     }
 
     private static void ResolvePaths(SourceOptions source, string fileName, string jsonPath, string? baseDirectory)

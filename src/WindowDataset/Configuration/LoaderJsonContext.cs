@@ -21,6 +21,7 @@ namespace WindowDataset.Configuration;
         typeof(ConfigEnumConverter<TargetKind>),
         typeof(ConfigEnumConverter<EvenRanks>),
         typeof(ConfigEnumConverter<MissingValues>),
+        typeof(ConfigEnumConverter<NormalizeMethod>),
     ])]
 [JsonSerializable(typeof(WindowLoaderOptions))]
 internal sealed partial class LoaderJsonContext : JsonSerializerContext;

@@ -193,7 +193,44 @@ internal static class OptionRules
             return Invalid("stridedWindows", Invariant($"stridedWindows: expected plain windows (dilation 1, no target.leadTime, one input); found {(o.Dilation != 1 ? $"dilation {o.Dilation}" : o.Inputs is not null ? "inputs" : $"target.leadTime {o.Target!.LeadTime}")}."));
         }
 
+        if (o.Inputs is not null && (o.Normalize is not null || o.Missing == MissingValues.Fill))
+        {
+            return Invalid("inputs", Invariant($"inputs: expected no normalize and no missing: fill (not supported with aligned inputs yet); found {(o.Normalize is not null ? "normalize" : "missing: fill")}."));
+        }
+
+        if (CheckNormalize(o) is { } normalize)
+        {
+            return normalize;
+        }
+
         return o.Target is { } target ? CheckTarget(target) : null;
+    }
+
+    private static OptionViolation? CheckNormalize(WindowLoaderOptions o)
+    {
+        if (o.Normalize is { } normalize)
+        {
+            if (string.IsNullOrWhiteSpace(normalize.Stats))
+            {
+                return Invalid("normalize.stats", $"normalize.stats: expected the path of a statistics file (windowds stats); found {(normalize.Stats is null ? "none" : $"'{normalize.Stats}'")}.");
+            }
+
+            if (!Enum.IsDefined(normalize.Method))
+            {
+                return Range("normalize.method", Invariant($"normalize.method: expected standard, minMax or none; found {normalize.Method}."));
+            }
+
+            if (normalize.Method != NormalizeMethod.None && o.OutputType is { } output && output is not (ElementType.Float32 or ElementType.Float64))
+            {
+                return Invalid("outputType", $"outputType: expected float32 or float64 with normalize; found {ElementTypeInfo.Name(output)}.");
+            }
+        }
+        else if (o is { Missing: MissingValues.Fill, FillValue: null })
+        {
+            return Invalid("missing", "missing: fill without fillValue needs normalize.stats (the column means); found none.");
+        }
+
+        return null;
     }
 
     private static OptionViolation? CheckTarget(TargetOptions target)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using WindowDataset.Conversion;
 using WindowDataset.Sampling;
 using WindowDataset.Sources;
+using WindowDataset.Statistics;
 
 namespace WindowDataset.Pipeline;
 
@@ -155,7 +156,7 @@ internal sealed class LoaderPlan : IDisposable
 
     private void Build(WindowLoaderOptions options, bool pipelined)
     {
-        ElementType output = Inputs?.FirstType ?? options.OutputType ?? Source.ElementType;
+        ElementType output = Inputs?.FirstType ?? options.OutputType ?? NormalizePlan.DefaultOutputType(options, Source.ElementType);
         if (!ElementConverter.CanConvert(Source.ElementType, output))
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"outputType: expected the file's type ({ElementTypeInfo.Name(Source.ElementType)}), float32 or float64; found {ElementTypeInfo.Name(output)}.");
@@ -237,7 +238,7 @@ internal sealed class LoaderPlan : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"batchSize: expected a batch of at most {int.MaxValue} bytes; found {batchSize} windows of {windowBytes} bytes = {Layout.InputBatchBytes} bytes.");
         }
 
-        Reader = RowReader.Create(Source, output, options.Io, options.PageCache);
+        Reader = RowReader.Create(Source, output, options.Io, options.PageCache, NormalizePlan.Build(options, Source, output));
         _dilation = options.Dilation;
         (_coalesce, _stridedRows, InputBufferWindow) = ReadOnce(options, pipelined, span);
         if (Labels is not null)

@@ -4,7 +4,7 @@ namespace WindowDataset.Sources;
 internal sealed class ByteSourceRowReader : RowReader
 {
     public ByteSourceRowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache, RowReader local)
-        : base(source, outputType, pageCache)
+        : base(source, outputType, pageCache, local.Transform)
     {
         Local = local;
     }

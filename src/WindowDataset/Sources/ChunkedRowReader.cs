@@ -12,7 +12,7 @@ internal sealed class ChunkedRowReader : RowReader
     private readonly ChunkCache _cache;
 
     public ChunkedRowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache, RowReader flat, ChunkCache cache)
-        : base(source, outputType, pageCache)
+        : base(source, outputType, pageCache, flat.Transform)
     {
         Flat = flat;
         _cache = cache;
@@ -127,7 +127,7 @@ internal sealed class ChunkedRowReader : RowReader
             int bytes = checked((int)((last - first) * Source.RowBytes));
             ReadOnlySpan<byte> from = chunk.Slice(checked((int)(rowInChunk * Source.RowBytes)), bytes);
             Span<byte> to = destination.Slice(checked((int)((first - runStart) * OutputRowBytes)), checked((int)((last - first) * OutputRowBytes)));
-            Copy(from, scratch, to);
+            Copy(from, scratch, to, 0);
             return;
         }
 
@@ -158,7 +158,7 @@ internal sealed class ChunkedRowReader : RowReader
                     rowOffset = (rowOffset * array.Shape[lastAxis]) + lastOrigin;
                     ReadOnlySpan<byte> from = chunk.Slice(checked((int)(chunkOffset * item)), lineElements * item);
                     Span<byte> to = destination.Slice(checked((int)(((r - runStart) * OutputRowBytes) + (rowOffset * outItem))), lineElements * outItem);
-                    Copy(from, scratch, to);
+                    Copy(from, scratch, to, rowOffset);
                 }
 
                 int a = lastAxis - 1;
@@ -189,7 +189,8 @@ internal sealed class ChunkedRowReader : RowReader
         return true;
     }
 
-    private void Copy(ReadOnlySpan<byte> from, Span<byte> scratch, Span<byte> to)
+    /// <summary>Copies (or converts) elements whose first is element <paramref name="firstElement"/> of its row.</summary>
+    private void Copy(ReadOnlySpan<byte> from, Span<byte> scratch, Span<byte> to, long firstElement)
     {
         if (Direct)
         {
@@ -197,7 +198,7 @@ internal sealed class ChunkedRowReader : RowReader
         }
         else
         {
-            ConvertInto(from, scratch, to);
+            ConvertInto(from, scratch, to, firstElement);
         }
     }
 }

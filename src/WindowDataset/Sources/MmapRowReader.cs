@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using WindowDataset.Conversion;
 using WindowDataset.Interop;
 
 namespace WindowDataset.Sources;
@@ -27,11 +28,11 @@ internal sealed unsafe class MmapRowReader : RowReader
     private readonly MemoryMappedViewAccessor[] _views;
     private readonly byte*[] _bases;
 
-    public MmapRowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache)
-        : base(source, outputType, pageCache)
+    public MmapRowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache, RowTransform? transform = null)
+        : base(source, outputType, pageCache, transform)
     {
         int n = source.Shards.Length;
-        _uncached = new PreadRowReader(source, outputType, pageCache);
+        _uncached = new PreadRowReader(source, outputType, pageCache, transform);
         _maps = new MemoryMappedFile[n];
         _views = new MemoryMappedViewAccessor[n];
         _bases = new byte*[n];

@@ -1,3 +1,4 @@
+using WindowDataset.Conversion;
 using WindowDataset.Interop;
 
 namespace WindowDataset.Sources;
@@ -5,8 +6,8 @@ namespace WindowDataset.Sources;
 /// <summary>Positional reads (<see cref="RandomAccess.Read(Microsoft.Win32.SafeHandles.SafeFileHandle, Span{byte}, long)"/>) straight into the batch buffer.</summary>
 internal sealed class PreadRowReader : RowReader
 {
-    public PreadRowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache)
-        : base(source, outputType, pageCache)
+    public PreadRowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache, RowTransform? transform = null)
+        : base(source, outputType, pageCache, transform)
     {
         foreach (ShardFile shard in source.Shards)
         {

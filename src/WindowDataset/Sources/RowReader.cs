@@ -8,12 +8,13 @@ namespace WindowDataset.Sources;
 /// </summary>
 internal abstract class RowReader : IDisposable
 {
-    protected RowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache)
+    protected RowReader(ArraySource source, ElementType outputType, PageCachePolicy pageCache, RowTransform? transform = null)
     {
         Source = source;
         OutputType = outputType;
         PageCache = pageCache;
-        Direct = outputType == source.ElementType && !source.BigEndian;
+        Transform = transform;
+        Direct = transform is null && outputType == source.ElementType && !source.BigEndian;
         OutputRowBytes = source.RowElements * ElementTypeInfo.SizeOf(outputType);
     }
 
@@ -22,6 +23,9 @@ internal abstract class RowReader : IDisposable
     public ElementType OutputType { get; }
 
     public PageCachePolicy PageCache { get; }
+
+    /// <summary>The normalization or fill fused into the conversion (null: none).</summary>
+    public RowTransform? Transform { get; }
 
     /// <summary>True when the file's bytes are the output bytes (same type, little-endian): no scratch needed.</summary>
     public bool Direct { get; }
@@ -94,12 +98,12 @@ internal abstract class RowReader : IDisposable
     /// <summary>Tells the kernel these rows will be read soon.</summary>
     public abstract void WillNeed(int shard, long row, int rows);
 
-    public static RowReader Create(ArraySource source, ElementType outputType, IoMode io, PageCachePolicy pageCache)
+    public static RowReader Create(ArraySource source, ElementType outputType, IoMode io, PageCachePolicy pageCache, RowTransform? transform = null)
     {
         RowReader local = io switch
         {
-            IoMode.Mmap => new MmapRowReader(source, outputType, pageCache),
-            _ => new PreadRowReader(source, outputType, pageCache),
+            IoMode.Mmap => new MmapRowReader(source, outputType, pageCache, transform),
+            _ => new PreadRowReader(source, outputType, pageCache, transform),
         };
 
         foreach (ShardFile shard in source.Shards)
@@ -117,8 +121,11 @@ internal abstract class RowReader : IDisposable
 
     private bool ReadsRun(long span, int dilation) => dilation * Source.RowBytes <= 4096 && span * OutputRowBytes <= DilatedRunBytes;
 
-    /// <summary>Byte-swaps and converts file bytes into the output layout.</summary>
-    protected void ConvertInto(ReadOnlySpan<byte> fileBytes, Span<byte> scratchForSwap, Span<byte> destination)
+    /// <summary>
+    /// Byte-swaps and converts file bytes into the output layout, applying <see cref="Transform"/>; the first
+    /// element is element <paramref name="firstElement"/> of its row (0 for whole rows).
+    /// </summary>
+    protected void ConvertInto(ReadOnlySpan<byte> fileBytes, Span<byte> scratchForSwap, Span<byte> destination, long firstElement = 0)
     {
         ReadOnlySpan<byte> little = fileBytes;
         if (Source.BigEndian)
@@ -131,6 +138,12 @@ internal abstract class RowReader : IDisposable
             Span<byte> swapped = scratchForSwap[..fileBytes.Length];
             ElementConverter.SwapInPlace(swapped, ElementTypeInfo.SizeOf(Source.ElementType));
             little = swapped;
+        }
+
+        if (Transform is { } transform)
+        {
+            transform.Apply(little, Source.ElementType, destination, OutputType, firstElement);
+            return;
         }
 
         ElementConverter.Convert(little, Source.ElementType, destination, OutputType);
