@@ -166,6 +166,13 @@ internal static class StatisticsPass
 
                 if (shard.IsFlat)
                 {
+                    // This thread's next buffer: in flight while this one is read and summed (a queue for the disk).
+                    long ahead = row + ((long)threads * bufferRows);
+                    if (ahead < end)
+                    {
+                        LibC.AdviseFile(shard.FlatHandle, shard.DataOffset + ((ahead - shard.RowBase) * array.RowBytes), Math.Min(bufferRows, end - ahead) * array.RowBytes, LibC.FadvWillNeed);
+                    }
+
                     ReadFlat(array, shard, row - shard.RowBase, n, bytes, ref raw);
                 }
                 else
