@@ -112,6 +112,7 @@ internal sealed class TakeCommand : VerbCommand
         }
 
         options.DropLast = false;
+        options.StridedWindows = false; // take writes (K, W, *row): a strided batch would be copied window by window anyway
         OutputPath.EnsureDirectory(output, "--out");
         string? startsOut = result.GetValue(_startsOut);
         if (startsOut is not null)

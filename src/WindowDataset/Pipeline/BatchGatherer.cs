@@ -67,7 +67,8 @@ internal sealed class BatchGatherer
                 bytes = Math.Max(bytes, _labels.ScratchBytes(1));
             }
 
-            return bytes;
+            // A strided view converts its whole run at once: not optional like the coalescing run buffers.
+            return _planner is { Strided: true } ? Math.Max(bytes, _planner.ConversionBytes) : bytes;
         }
     }
 
@@ -135,6 +136,8 @@ internal sealed class BatchGatherer
                 ReadLabel(slot.Starts[i], target.Slice(i * targetBytes, targetBytes), scratch);
             }
 
+            _counters.Add((slot.Count * _inputs.FileBytesPerWindow(_targetKind == TargetKind.Next)) + (_labels is null ? 0 : slot.Count * _labels.Source.RowBytes));
+
             return;
         }
 
@@ -185,7 +188,7 @@ internal sealed class BatchGatherer
             }
         }
 
-        _counters.Add((slot.Count * (_layout.Window + (_targetKind == TargetKind.Next ? _horizon : 0)) * _input.Source.RowBytes) + (_labels is null ? 0 : slot.Count * _labels.Source.RowBytes));
+        _counters.Add((slot.Count * (_input.DilatedRowsRead(_layout.Window, _dilation) + (_targetKind == TargetKind.Next ? _horizon : 0)) * _input.Source.RowBytes) + (_labels is null ? 0 : slot.Count * _labels.Source.RowBytes));
     }
 
     /// <summary>File targets after a planned read: one label row per window.</summary>

@@ -414,7 +414,7 @@ internal sealed class EpochRun : IDisposable
             Adapt();
         }
 
-        _metrics.Delivered(slot.Count, (slot.Count * _layout.WindowBytes) + (slot.Target is null ? 0 : slot.Count * _layout.TargetItemBytes));
+        _metrics.Delivered(slot.Count, (slot.Count * (_layout.WindowBytes + (_layout.ExtraInputBatchBytes / _layout.BatchSize))) + (slot.Target is null ? 0 : slot.Count * _layout.TargetItemBytes));
         return slot;
     }
 

@@ -283,6 +283,18 @@ internal sealed class InputSet : IDisposable
         }
     }
 
+    /// <summary>File bytes one window reads from all inputs (and its <c>next</c> target's rows when <paramref name="nextTarget"/>).</summary>
+    public long FileBytesPerWindow(bool nextTarget)
+    {
+        long bytes = nextTarget ? _horizon * _sources[_targetInput].RowBytes : 0;
+        foreach (ArraySource source in _sources)
+        {
+            bytes += _window * source.RowBytes;
+        }
+
+        return bytes;
+    }
+
     /// <summary>Reads input 0's window (or the concatenated window) at a global start, synchronously.</summary>
     public void ReadWindow(long start, Span<byte> destination, Span<byte> scratch)
     {

@@ -88,7 +88,7 @@ internal sealed class LoaderPlan : IDisposable
     public long RemoteCacheBytes => Source.RemoteCacheBytes + (Labels?.RemoteCacheBytes ?? 0);
 
     /// <summary>The smallest budget that holds two batches, the workers' scratch and the smallest chunk caches.</summary>
-    public long MinimumBudget => (2 * BatchBytes) + (Workers * (Gatherer.BaseScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes + _minimumCacheBytes;
+    public long MinimumBudget => (2 * BatchBytes) + (Workers * (Gatherer.BaseScratchBytes + _decodeScratchBytes)) + RemoteCacheBytes + (Inputs?.FixedBytes ?? 0) + _minimumCacheBytes;
 
     /// <summary>Bytes of the chunk caches (0 for flat sources).</summary>
     public long CacheBytes => (InputCache?.CapacityBytes ?? 0) + (LabelCache?.CapacityBytes ?? 0);

@@ -60,6 +60,13 @@ internal abstract class RowReader : IDisposable
         return ReadsRun(span, dilation) ? (span * OutputRowBytes) + ScratchBytes(span) : ScratchBytes(1);
     }
 
+    /// <summary>Rows of the file one <see cref="ReadDilated"/> of <paramref name="rows"/> rows reads: the spanned run, or the rows alone.</summary>
+    public long DilatedRowsRead(int rows, int dilation)
+    {
+        long span = ((rows - 1L) * dilation) + 1;
+        return dilation > 1 && ReadsRun(span, dilation) ? span : rows;
+    }
+
     /// <summary>
     /// Reads rows row, row + d, ..., row + (rows - 1) * d of shard <paramref name="shard"/> into consecutive rows of
     /// <paramref name="destination"/>. When the skipped rows are few bytes (d rows within a page) the whole spanned
