@@ -10,50 +10,20 @@ namespace WindowDataset.Cli.Commands;
 /// <summary><c>windowds info &lt;path&gt;...</c>: dtype, shape, row bytes, data offset, file size, valid window starts and shards.</summary>
 internal sealed class InfoCommand : VerbCommand
 {
-    private readonly Argument<string[]> _paths = new("path") { Description = "one file, or the shards of one array in order", Arity = ArgumentArity.OneOrMore };
+    private readonly SourceArguments _source = new("info");
     private readonly Option<int?> _window = CliOptions.Int("info", "--window", "W", "rows per window for the count of valid starts (default 16)", minimum: 1);
     private readonly Option<bool> _json = CliOptions.Flag("--json", "one machine-readable JSON object");
-    private readonly Option<ElementTypeValue?> _dtype = CliOptions.ElementType("info", "--dtype", "D", "raw files only: element type (float64, <f8, >i4...)");
-    private readonly Option<int?> _cols = CliOptions.Int("info", "--cols", "C", "raw files only: elements per row (default 1)", minimum: 1);
-    private readonly Option<string?> _dataset = CliOptions.Text("--dataset", "NAME", LoaderOptionSet.DatasetHelp);
-    private readonly Option<string?> _endpoint = CliOptions.Text("--endpoint", "URL", LoaderOptionSet.EndpointHelp);
 
     public InfoCommand()
         : base("info", "Describes an array (one file or shards concatenated along axis 0): dtype, shape, row bytes, data offset, file size, the number of valid window starts for --window W, and the shards.", "at least one input file")
     {
-        Add(_paths);
-        Add(_window);
-        Add(_json);
-        Add(_dtype);
-        Add(_cols);
-        Add(_dataset);
-        Add(_endpoint);
+        _source.AddTo(this, _window, _json);
     }
 
     public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
     {
-        string[] paths = result.GetRequiredValue(_paths);
         int window = result.GetValue(_window) ?? 16;
-        SourceOptions source = SourceOptions.FromPaths(paths);
-        source.Dataset = result.GetValue(_dataset);
-        source.Endpoint = result.GetValue(_endpoint);
-        ElementTypeValue? dtype = result.GetValue(_dtype);
-        int? cols = result.GetValue(_cols);
-        if (dtype is { } raw)
-        {
-            source.DType = raw.Text;
-            source.RowShape = [cols ?? 1];
-        }
-        else if (cols is not null)
-        {
-            throw new UsageException("info: option '--cols' needs '--dtype' (raw files); found --cols alone.");
-        }
-
-        foreach (string path in paths)
-        {
-            RequireSource(path);
-        }
-
+        SourceOptions source = _source.Bind(result);
         ArrayInfo info = ArrayInfo.Read(source);
         long starts = info.CountWindowStarts(window);
         long fileBytes = info.Shards.Sum(s => s.FileLength);
@@ -80,7 +50,7 @@ internal sealed class InfoCommand : VerbCommand
             o.WriteLine((key + ":").PadRight(keyWidth) + "  " + value);
         }
 
-        if (info.Shards.Count > 1 || paths.Length > 1)
+        if (info.Shards.Count > 1 || source.Paths.Count > 1)
         {
             Table shards = TextTables.Create("#", "rows", "first row", "data offset", "file bytes", "format", "path");
             for (int i = 0; i < info.Shards.Count; i++)

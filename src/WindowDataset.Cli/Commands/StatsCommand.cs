@@ -12,53 +12,22 @@ namespace WindowDataset.Cli.Commands;
 /// </summary>
 internal sealed class StatsCommand : VerbCommand
 {
-    private readonly Argument<string[]> _paths = new("path") { Description = "one file, or the shards of one array in order", Arity = ArgumentArity.OneOrMore };
+    private readonly SourceArguments _source = new("stats");
     private readonly Option<string?> _out = CliOptions.Text("--out", "FILE", "where the statistics JSON goes (the file normalize.stats names)", required: true);
     private readonly Option<string?> _rows = CliOptions.Text("--rows", "S:E", "only rows S (inclusive) to E (exclusive), e.g. the training range; either side may be empty");
     private readonly Option<bool> _json = CliOptions.Flag("--json", "the summary as one machine-readable JSON object");
-    private readonly Option<ElementTypeValue?> _dtype = CliOptions.ElementType("stats", "--dtype", "D", "raw files only: element type (float64, <f8, >i4...)");
-    private readonly Option<int?> _cols = CliOptions.Int("stats", "--cols", "C", "raw files only: elements per row (default 1)", minimum: 1);
-    private readonly Option<string?> _dataset = CliOptions.Text("--dataset", "NAME", LoaderOptionSet.DatasetHelp);
-    private readonly Option<string?> _endpoint = CliOptions.Text("--endpoint", "URL", LoaderOptionSet.EndpointHelp);
 
     public StatsCommand()
         : base("stats", "Computes per-element statistics of an array's rows (count, mean, std, min, max and NaN/inf count of each element of the row) in one streaming pass, and writes them as JSON for normalize.stats.", "at least one input file")
     {
-        Add(_paths);
-        Add(_out);
-        Add(_rows);
-        Add(_json);
-        Add(_dtype);
-        Add(_cols);
-        Add(_dataset);
-        Add(_endpoint);
+        _source.AddTo(this, _out, _rows, _json);
     }
 
     public override int Execute(ParseResult result, CommandContext context, CancellationToken cancellationToken)
     {
-        string[] paths = result.GetRequiredValue(_paths);
         string output = result.GetValue(_out)!;
-        SourceOptions source = SourceOptions.FromPaths(paths);
-        source.Dataset = result.GetValue(_dataset);
-        source.Endpoint = result.GetValue(_endpoint);
-        ElementTypeValue? dtype = result.GetValue(_dtype);
-        int? cols = result.GetValue(_cols);
-        if (dtype is { } raw)
-        {
-            source.DType = raw.Text;
-            source.RowShape = [cols ?? 1];
-        }
-        else if (cols is not null)
-        {
-            throw new UsageException("stats: option '--cols' needs '--dtype' (raw files); found --cols alone.");
-        }
-
+        SourceOptions source = _source.Bind(result);
         (long? start, long? end) = ParseRows(result.GetValue(_rows));
-        foreach (string path in paths)
-        {
-            InfoCommand.RequireSource(path);
-        }
-
         OutputPath.EnsureDirectory(output, "--out");
         ArrayInfo info = ArrayInfo.Read(source);
         var clock = Stopwatch.StartNew();
