@@ -42,21 +42,8 @@ public sealed class SkipWindowsTests : IDisposable
         Assert.Equal(expected, Enumerable.Range(0, (int)reader.Count).Select(i => reader.GetStart(i)));
     }
 
-    public static TheoryData<string, SamplerKind> CaseSamplers()
-    {
-        var data = new TheoryData<string, SamplerKind>();
-        foreach (string c in Cases)
-        {
-            data.Add(c, SamplerKind.Permutation);
-            data.Add(c, SamplerKind.Uniform);
-            data.Add(c, SamplerKind.Sequential);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CaseSamplers))]
+    [MemberData(nameof(CaseSamplers), MemberType = typeof(Infrastructure.RangeFixtures))]
     public void Read_SkipWindowsEverySamplerEpochAndRank_NoWindowOrTargetHoldsNaN(string name, SamplerKind sampler)
     {
         long[] expected = Longs(Case(name).GetProperty("skipStarts"));

@@ -44,21 +44,8 @@ public sealed class SplitTests : IDisposable
         Assert.Equal(expected, AllStarts(loader, 3).Order());
     }
 
-    public static TheoryData<string, SamplerKind> CaseSamplers()
-    {
-        var data = new TheoryData<string, SamplerKind>();
-        foreach (string c in Cases)
-        {
-            data.Add(c, SamplerKind.Permutation);
-            data.Add(c, SamplerKind.Uniform);
-            data.Add(c, SamplerKind.Sequential);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CaseSamplers))]
+    [MemberData(nameof(CaseSamplers), MemberType = typeof(Infrastructure.RangeFixtures))]
     public void Read_EverySplitEveryStartOverShardsAndRanks_NeverTouchesAnotherSplitsRows(string name, SamplerKind sampler)
     {
         int cols = 2;

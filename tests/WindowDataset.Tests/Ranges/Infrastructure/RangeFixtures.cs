@@ -17,6 +17,20 @@ public static class RangeFixtures
 
     public static readonly string[] Splits = ["train", "val", "test"];
 
+    /// <summary>Every fixture case with each of the three samplers.</summary>
+    public static TheoryData<string, SamplerKind> CaseSamplers()
+    {
+        var data = new TheoryData<string, SamplerKind>();
+        foreach (string c in Cases)
+        {
+            data.Add(c, SamplerKind.Permutation);
+            data.Add(c, SamplerKind.Uniform);
+            data.Add(c, SamplerKind.Sequential);
+        }
+
+        return data;
+    }
+
     private static readonly Lazy<JsonDocument> s_expected = new(() => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Dir, "expected.json"))));
 
     public static JsonElement Expected => s_expected.Value.RootElement;
