@@ -1,5 +1,7 @@
 using System.Globalization;
 using Azure;
+using Azure.Core.Pipeline;
+using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
@@ -7,13 +9,22 @@ namespace WindowDataset.Remote;
 
 /// <summary>
 /// Azure Blob Storage through Azure.Storage.Blobs: <c>az://container/blob</c> with the connection string of
-/// <c>AZURE_STORAGE_CONNECTION_STRING</c>, or <c>https://account.blob.core.windows.net/...</c> with the URL's SAS.
+/// <c>AZURE_STORAGE_CONNECTION_STRING</c>, or <c>https://account.blob.core.windows.net/...</c> with the URL's SAS
+/// (without one: the account key of that connection string when its AccountName is the URL's account, else anonymous).
 /// The SDK's own retries are off: the engine retries, within its budget.
 /// </summary>
 internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
 {
+    private const string ConnectionVariable = "AZURE_STORAGE_CONNECTION_STRING";
     private readonly Lock _gate = new();
     private BlobServiceClient? _service;
+    private (string Account, string Key)? _sharedKey;
+
+    /// <summary>
+    /// Test hook: the transport for account-host URLs of a host (the tests route <c>*.blob.core.windows.net</c> to a
+    /// local Azurite over TLS); null, or null for that host: the SDK's own.
+    /// </summary>
+    internal static Func<string, HttpPipelineTransport?>? AccountHostTransport { get; set; }
 
     public override async Task<RemoteObjectInfo> StatAsync(RemoteUrl url, CancellationToken cancellationToken)
     {
@@ -24,7 +35,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
         catch (RequestFailedException e)
         {
-            throw Translate(e);
+            throw Translate(e, url);
         }
     }
 
@@ -43,7 +54,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
         catch (RequestFailedException e)
         {
-            throw Translate(e);
+            throw Translate(e, url);
         }
 
         BlobDownloadStreamingResult result = response.Value;
@@ -71,9 +82,17 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
 
     public override async Task<List<string>> ListAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken)
     {
-        BlobContainerClient client = url.Kind == RemoteUrlKind.AzureUri
-            ? new BlobContainerClient(new Uri(url.Uri!.GetLeftPart(UriPartial.Authority) + "/" + Uri.EscapeDataString(container) + url.Uri.Query), Options(timeout))
-            : Service(url).GetBlobContainerClient(container);
+        BlobContainerClient client;
+        if (url.Kind == RemoteUrlKind.AzureUri)
+        {
+            var uri = new Uri(url.Uri!.GetLeftPart(UriPartial.Authority) + "/" + Uri.EscapeDataString(container) + url.Uri.Query);
+            client = SharedKey(url) is { } key ? new BlobContainerClient(uri, key, Options(timeout, uri)) : new BlobContainerClient(uri, Options(timeout, uri));
+        }
+        else
+        {
+            client = Service(url).GetBlobContainerClient(container);
+        }
+
         var names = new List<string>();
         try
         {
@@ -84,7 +103,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
         catch (RequestFailedException e)
         {
-            throw Translate(e);
+            throw Translate(e, url);
         }
 
         return names;
@@ -94,9 +113,84 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
     {
     }
 
-    private BlobClient Blob(RemoteUrl url) => url.Kind == RemoteUrlKind.AzureUri
-        ? new BlobClient(url.Uri, Options(timeout))
-        : Service(url).GetBlobContainerClient(url.Container).GetBlobClient(url.Key);
+    private BlobClient Blob(RemoteUrl url)
+    {
+        if (url.Kind != RemoteUrlKind.AzureUri)
+        {
+            return Service(url).GetBlobContainerClient(url.Container).GetBlobClient(url.Key);
+        }
+
+        return SharedKey(url) is { } key ? new BlobClient(url.Uri, key, Options(timeout, url.Uri)) : new BlobClient(url.Uri, Options(timeout, url.Uri));
+    }
+
+    /// <summary>
+    /// The account key for an account-host URL without a SAS: from <c>AZURE_STORAGE_CONNECTION_STRING</c> when it is
+    /// set (its AccountName must be the URL's account); null (anonymous: public containers) when it is not.
+    /// </summary>
+    private StorageSharedKeyCredential? SharedKey(RemoteUrl url)
+    {
+        if (HasSignature(url))
+        {
+            return null;
+        }
+
+        string account = url.Uri!.Host[..url.Uri.Host.IndexOf('.', StringComparison.Ordinal)];
+        (string Account, string Key) found;
+        lock (_gate)
+        {
+            // Read once per loader, like the connection string of az:// URLs.
+            found = _sharedKey ??= ParseSharedKey(Environment.GetEnvironmentVariable(ConnectionVariable));
+        }
+
+        if (found.Key.Length == 0)
+        {
+            return null;
+        }
+
+        if (!string.Equals(found.Account, account, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RemotePermanentException($"expected a SAS in the URL, or {ConnectionVariable} with AccountName={account} (the URL's account); found AccountName={found.Account}.");
+        }
+
+        return new StorageSharedKeyCredential(found.Account, found.Key);
+    }
+
+    /// <summary>AccountName and AccountKey of a connection string; empty ones when it is unset.</summary>
+    private static (string Account, string Key) ParseSharedKey(string? connection)
+    {
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            return (string.Empty, string.Empty);
+        }
+
+        string? account = null, key = null;
+        foreach (string part in connection.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                string field = part[..equals].Trim();
+                if (field.Equals("AccountName", StringComparison.OrdinalIgnoreCase))
+                {
+                    account = part[(equals + 1)..];
+                }
+                else if (field.Equals("AccountKey", StringComparison.OrdinalIgnoreCase))
+                {
+                    key = part[(equals + 1)..];
+                }
+            }
+        }
+
+        if (string.IsNullOrEmpty(account) || string.IsNullOrEmpty(key))
+        {
+            throw new RemotePermanentException($"expected a SAS in the URL, or AccountName and AccountKey in {ConnectionVariable}; found no {(string.IsNullOrEmpty(account) ? "AccountName" : "AccountKey")}.");
+        }
+
+        return (account, key);
+    }
+
+    private static bool HasSignature(RemoteUrl url) =>
+        url.Uri!.Query.StartsWith("?sig=", StringComparison.OrdinalIgnoreCase) || url.Uri.Query.Contains("&sig=", StringComparison.OrdinalIgnoreCase);
 
     private BlobServiceClient Service(RemoteUrl url)
     {
@@ -104,10 +198,10 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         {
             if (_service is null)
             {
-                string? connection = Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING");
+                string? connection = Environment.GetEnvironmentVariable(ConnectionVariable);
                 if (string.IsNullOrWhiteSpace(connection))
                 {
-                    throw new RemotePermanentException($"expected the AZURE_STORAGE_CONNECTION_STRING environment variable for {url.Name}; found it unset (or give an https:// URL with a SAS).");
+                    throw new RemotePermanentException($"expected the {ConnectionVariable} environment variable for {url.Name}; found it unset (or give an https:// URL with a SAS).");
                 }
 
                 try
@@ -124,22 +218,34 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
     }
 
-    private static BlobClientOptions Options(TimeSpan timeout)
+    private static BlobClientOptions Options(TimeSpan timeout, Uri? accountHost = null)
     {
         var options = new BlobClientOptions();
         options.Retry.MaxRetries = 0;
         options.Retry.NetworkTimeout = timeout;
+        if (accountHost is not null && AccountHostTransport?.Invoke(accountHost.Host) is { } transport)
+        {
+            options.Transport = transport;
+        }
+
         return options;
     }
 
-    private static Exception Translate(RequestFailedException e)
+    private Exception Translate(RequestFailedException e, RemoteUrl url)
     {
         if (e.Status == 412)
         {
             return new RemoteChangedException("?");
         }
 
-        string text = RemoteUrl.Redact(string.Create(CultureInfo.InvariantCulture, $"Azure {e.Status} {e.ErrorCode ?? "(no error code)"}"));
+        // A private blob read without credentials answers 404 or 403: say that no credential was sent.
+        bool anonymous;
+        lock (_gate)
+        {
+            anonymous = url.Kind == RemoteUrlKind.AzureUri && !HasSignature(url) && _sharedKey is { Key.Length: 0 };
+        }
+
+        string text = RemoteUrl.Redact(string.Create(CultureInfo.InvariantCulture, $"Azure {e.Status} {e.ErrorCode ?? "(no error code)"}{(anonymous && e.Status is 401 or 403 or 404 or 409 ? $" (read anonymously: no SAS in the URL and {ConnectionVariable} unset)" : string.Empty)}"));
         return IsTransientStatus(e.Status) ? new RemoteTransientException(text) : new RemotePermanentException(text);
     }
 }
