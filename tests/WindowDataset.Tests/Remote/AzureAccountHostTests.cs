@@ -96,6 +96,24 @@ public sealed class AzureAccountHostTests(AzuriteFixture azure, AzuriteHttpsFixt
     }
 
     [Fact]
+    public void Open_SameBlobUnderAnotherAccountHost_ResourceNotFound()
+    {
+        // Azurite takes the account from the host: under a host of an account it does not have, the same path and SAS are not found.
+        string url = https.Put("host/account.npy", RemoteChecks.Npy.AsSpan(0, 1000).ToArray());
+        string sas = AzuriteHttpsFixture.BlobSas("host/account.npy");
+        using var engine = new RemoteEngine(RemoteChecks.Options());
+        using (ByteSource source = engine.Open(url + "?" + sas))
+        {
+            Assert.Equal(1000, source.Length);
+        }
+
+        string other = url.Replace(AzuriteHttpsFixture.Host, "otheraccount.blob.core.windows.net", StringComparison.Ordinal);
+        IOException e = Assert.Throws<IOException>(() => engine.Open(other + "?" + sas));
+        Assert.StartsWith(other + "?", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith(": opening: Azure 404 ResourceNotFound", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Open_ConnectionStringOfAnotherAccount_ThrowsNamingBothAccounts()
     {
         string url = https.Put("host/other.npy", RemoteChecks.Npy.AsSpan(0, 1000).ToArray());

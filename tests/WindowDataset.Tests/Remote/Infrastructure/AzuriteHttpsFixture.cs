@@ -17,8 +17,8 @@ namespace WindowDataset.Tests.Remote.Infrastructure;
 /// self-signed certificate, reached by production-style URLs: <c>https://devstoreaccount1.blob.core.windows.net/...</c>.
 /// Azurite takes the account from the first label of a host name that is neither an IP address nor a known name,
 /// so it sees <c>devstoreaccount1</c>. The library's client reaches it through the internal
-/// <see cref="AzureBackend.AccountHostTransport"/>: an HttpClient whose connections go to 127.0.0.1 (and to nothing
-/// else) and which accepts that one certificate, by thumbprint; the Host header, SNI and signatures stay those of the
+/// <see cref="AzureBackend.AccountHostTransport"/>: an HttpClient whose connections to <c>*.blob.core.windows.net:443</c>
+/// go to this Azurite (and that dials nothing else) and which accepts that one certificate, by thumbprint; the Host header, SNI and signatures stay those of the
 /// production URL. Blobs are uploaded through the path-style endpoint (<c>https://127.0.0.1:port/devstoreaccount1</c>).
 /// </summary>
 public sealed class AzuriteHttpsFixture : IDisposable
@@ -49,9 +49,9 @@ public sealed class AzuriteHttpsFixture : IDisposable
             {
                 // Only this test's hosts are dialled, and always to the local Azurite: nothing leaves the machine.
                 string host = context.DnsEndPoint.Host;
-                if (!(host.Equals(Host, StringComparison.OrdinalIgnoreCase) && context.DnsEndPoint.Port == 443) && !(host == "127.0.0.1" && context.DnsEndPoint.Port == port))
+                if (!(host.EndsWith(".blob.core.windows.net", StringComparison.OrdinalIgnoreCase) && context.DnsEndPoint.Port == 443) && !(host == "127.0.0.1" && context.DnsEndPoint.Port == port))
                 {
-                    throw new HttpRequestException($"test transport: expected {Host}:443 or 127.0.0.1:{port}; found {host}:{context.DnsEndPoint.Port}.");
+                    throw new HttpRequestException($"test transport: expected *.blob.core.windows.net:443 or 127.0.0.1:{port}; found {host}:{context.DnsEndPoint.Port}.");
                 }
 
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
