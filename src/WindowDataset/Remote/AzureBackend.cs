@@ -90,9 +90,74 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         return names;
     }
 
+    public override async Task<ObjectResponse?> GetObjectAsync(RemoteUrl url, CancellationToken cancellationToken)
+    {
+        Response<BlobDownloadStreamingResult> response;
+        try
+        {
+            response = await Blob(url).DownloadStreamingAsync(new BlobDownloadOptions(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (IsMissingBlob(e))
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e);
+        }
+
+        BlobDownloadStreamingResult result = response.Value;
+        return new ObjectResponse(result.Content, result.Details.ContentLength, result);
+    }
+
+    public override async Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Response<BlobProperties> properties = await Blob(url).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new RemoteObjectInfo(properties.Value.ContentLength, properties.Value.ETag.ToString());
+        }
+        catch (RequestFailedException e) when (IsMissingBlob(e))
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e);
+        }
+    }
+
+    public override async Task<List<string>> ListFoldersAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken)
+    {
+        BlobContainerClient client = url.Kind == RemoteUrlKind.AzureUri
+            ? new BlobContainerClient(new Uri(url.Uri!.GetLeftPart(UriPartial.Authority) + "/" + Uri.EscapeDataString(container) + url.Uri.Query), Options(timeout))
+            : Service(url).GetBlobContainerClient(container);
+        var folders = new List<string>();
+        try
+        {
+            await foreach (BlobHierarchyItem item in client.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.IsPrefix)
+                {
+                    folders.Add(item.Prefix);
+                }
+            }
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e);
+        }
+
+        return folders;
+    }
+
     public override void Dispose()
     {
     }
+
+    /// <summary>A blob that does not exist (BlobNotFound; a HEAD's bare 404); a missing container is an error.</summary>
+    private static bool IsMissingBlob(RequestFailedException e) =>
+        e.Status == 404 && e.ErrorCode != "ContainerNotFound";
 
     private BlobClient Blob(RemoteUrl url) => url.Kind == RemoteUrlKind.AzureUri
         ? new BlobClient(url.Uri, Options(timeout))
