@@ -176,6 +176,23 @@ public sealed class HttpZarrTests : IDisposable
         Assert.Contains($"{through}/1.0: GET: failed after 3 attempts: HTTP 503", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ReadWindow_StoreUrlWithASignature_KeepsTheQueryOnEveryKeyAndRedactsIt()
+    {
+        string url = Upload("v3/shard_start.zarr");
+        string signed = url + "?sv=1&sig=SECRET123";
+        ChunkedSourceLoaderTests.AssertSameWindows(SourceOptions.FromPaths(signed), SourceOptions.FromPaths(ZarrFixtures.Full("v3/shard_start.npy")));
+
+        using var proxy = new FaultProxy(_server.BaseUrl, r => r.PathAndQuery.Contains("/c/", StringComparison.Ordinal) ? FaultKind.Status503 : FaultKind.None);
+        string through = signed.Replace(_server.BaseUrl, proxy.BaseUrl, StringComparison.Ordinal);
+        using var engine = new RemoteEngine(new RemoteOptions { MaxRetries = 1, BackoffMilliseconds = 1 });
+        using var chunks = ZarrStore.Open(engine, through, null).Chunks!;
+        IOException ex = Assert.Throws<IOException>(() => chunks.TryReadChunk([0, 0], new byte[chunks.ChunkBytes]));
+        Assert.Contains("sig=REDACTED", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET123", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/c/0/0?sv=1&sig=REDACTED", ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Uploads a fixture store under its relative path and returns its URL.</summary>
     private string Upload(string relative)
     {
