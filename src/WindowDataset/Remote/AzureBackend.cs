@@ -82,17 +82,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
 
     public override async Task<List<string>> ListAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken)
     {
-        BlobContainerClient client;
-        if (url.Kind == RemoteUrlKind.AzureUri)
-        {
-            var uri = new Uri(url.Uri!.GetLeftPart(UriPartial.Authority) + "/" + Uri.EscapeDataString(container) + url.Uri.Query);
-            client = SharedKey(url) is { } key ? new BlobContainerClient(uri, key, Options(timeout, uri)) : new BlobContainerClient(uri, Options(timeout, uri));
-        }
-        else
-        {
-            client = Service(url).GetBlobContainerClient(container);
-        }
-
+        BlobContainerClient client = Container(url, container);
         var names = new List<string>();
         try
         {
@@ -107,6 +97,65 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
 
         return names;
+    }
+
+    public override async Task<ObjectResponse?> GetObjectAsync(RemoteUrl url, CancellationToken cancellationToken)
+    {
+        Response<BlobDownloadStreamingResult> response;
+        try
+        {
+            response = await Blob(url).DownloadStreamingAsync(new BlobDownloadOptions(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (IsMissingBlob(e))
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e);
+        }
+
+        BlobDownloadStreamingResult result = response.Value;
+        return new ObjectResponse(result.Content, result.Details.ContentLength, result);
+    }
+
+    public override async Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Response<BlobProperties> properties = await Blob(url).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new RemoteObjectInfo(properties.Value.ContentLength, properties.Value.ETag.ToString());
+        }
+        catch (RequestFailedException e) when (IsMissingBlob(e))
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e);
+        }
+    }
+
+    public override async Task<List<string>> ListFoldersAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken)
+    {
+        BlobContainerClient client = Container(url, container);
+        var folders = new List<string>();
+        try
+        {
+            await foreach (BlobHierarchyItem item in client.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.IsPrefix)
+                {
+                    folders.Add(item.Prefix);
+                }
+            }
+        }
+        catch (RequestFailedException e)
+        {
+            throw Translate(e);
+        }
+
+        return folders;
     }
 
     public override void Dispose()
@@ -191,6 +240,22 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
 
     private static bool HasSignature(RemoteUrl url) =>
         url.Uri!.Query.StartsWith("?sig=", StringComparison.OrdinalIgnoreCase) || url.Uri.Query.Contains("&sig=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A blob that does not exist (BlobNotFound; a HEAD's bare 404); a missing container is an error.</summary>
+    private static bool IsMissingBlob(RequestFailedException e) =>
+        e.Status == 404 && e.ErrorCode != "ContainerNotFound";
+
+    /// <summary>The container of a URL, for listing: an account-host URL keeps its SAS (or the connection string's key) and transport.</summary>
+    private BlobContainerClient Container(RemoteUrl url, string container)
+    {
+        if (url.Kind != RemoteUrlKind.AzureUri)
+        {
+            return Service(url).GetBlobContainerClient(container);
+        }
+
+        var uri = new Uri(url.Uri!.GetLeftPart(UriPartial.Authority) + "/" + Uri.EscapeDataString(container) + url.Uri.Query);
+        return SharedKey(url) is { } key ? new BlobContainerClient(uri, key, Options(timeout, uri)) : new BlobContainerClient(uri, Options(timeout, uri));
+    }
 
     private BlobServiceClient Service(RemoteUrl url)
     {

@@ -107,6 +107,70 @@ internal sealed class HttpBackend : RemoteBackend
     public override Task<List<string>> ListAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{url.Name}: expected an s3:// or az:// pattern to list; found an HTTP URL (HTTP has no listing: give the URLs one by one).");
 
+    public override async Task<ObjectResponse?> GetObjectAsync(RemoteUrl url, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url.Uri);
+        HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            int status = (int)response.StatusCode;
+            if (status is 404 or 410)
+            {
+                response.Dispose();
+                return null;
+            }
+
+            ThrowOnStatus(status, response.ReasonPhrase);
+            if (status != 200)
+            {
+                throw new RemotePermanentException(string.Create(CultureInfo.InvariantCulture, $"expected 200 OK to a GET of the whole object; found HTTP {status} {response.ReasonPhrase}."));
+            }
+
+            Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new ObjectResponse(body, response.Content.Headers.ContentLength, response);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    public override async Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken)
+    {
+        // The same one-byte probe as StatAsync (presigned URLs are signed for GET only); 404 means no such object.
+        using var request = new HttpRequestMessage(HttpMethod.Get, url.Uri);
+        request.Headers.Range = new RangeHeaderValue(0, 0);
+        using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        int status = (int)response.StatusCode;
+        if (status is 404 or 410)
+        {
+            return null;
+        }
+
+        string? etag = response.Headers.ETag?.ToString();
+        if (status == 416 && response.Content.Headers.ContentRange is { Length: 0 })
+        {
+            return new RemoteObjectInfo(0, etag);
+        }
+
+        if (status == 200)
+        {
+            throw new RemotePermanentException("expected 206 Partial Content to a range request; found 200 (the server does not serve byte ranges).");
+        }
+
+        ThrowOnStatus(status, response.ReasonPhrase);
+        if (response.Content.Headers.ContentRange is not { HasLength: true, Length: { } total })
+        {
+            throw new RemotePermanentException("expected a Content-Range header with the object's size; found none.");
+        }
+
+        return new RemoteObjectInfo(total, etag);
+    }
+
+    public override Task<List<string>> ListFoldersAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{url.Name}: expected an s3:// or az:// URL to list; found an HTTP URL (HTTP has no listing).");
+
     public override void Dispose() => _client.Dispose();
 
     private static void ThrowOnStatus(int status, string? reason)

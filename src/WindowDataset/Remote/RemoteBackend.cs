@@ -16,6 +16,15 @@ internal abstract class RemoteBackend : IDisposable
     /// <summary>The keys (blob names) of <paramref name="container"/> that start with <paramref name="prefix"/>.</summary>
     public abstract Task<List<string>> ListAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken);
 
+    /// <summary>The whole object (a GET without a range: one request, no HEAD first); null when it does not exist.</summary>
+    public abstract Task<ObjectResponse?> GetObjectAsync(RemoteUrl url, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="StatAsync"/>, but null when the object does not exist.</summary>
+    public abstract Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken);
+
+    /// <summary>The folders (common prefixes ending in <c>/</c>) directly under <paramref name="prefix"/> of <paramref name="container"/>.</summary>
+    public abstract Task<List<string>> ListFoldersAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken);
+
     public abstract void Dispose();
 
     /// <summary>Whether an HTTP status is worth retrying.</summary>

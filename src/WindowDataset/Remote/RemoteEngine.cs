@@ -12,7 +12,7 @@ namespace WindowDataset.Remote;
 /// consecutive go out as one ranged GET, and a block already being fetched is waited for, never fetched twice.
 /// Every GET names the ETag pinned at open, so a changed object fails instead of mixing versions.
 /// </summary>
-internal sealed class RemoteEngine : IDisposable
+internal sealed partial class RemoteEngine : IDisposable
 {
     private const long MaxRequestBytes = 16L << 20;
     private readonly RemoteOptions _options;

@@ -129,7 +129,79 @@ internal sealed class S3Backend : RemoteBackend
         throw new RemotePermanentException("expected the listing to end; found more than a million pages.");
     }
 
+    public override async Task<ObjectResponse?> GetObjectAsync(RemoteUrl url, CancellationToken cancellationToken)
+    {
+        GetObjectResponse response;
+        try
+        {
+            response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = url.Container, Key = url.Key }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (IsMissingKey(e))
+        {
+            return null;
+        }
+        catch (AmazonS3Exception e)
+        {
+            throw Translate(e);
+        }
+
+        return new ObjectResponse(response.ResponseStream, response.ContentLength, response);
+    }
+
+    public override async Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            GetObjectMetadataResponse response = await _client.GetObjectMetadataAsync(url.Container, url.Key, cancellationToken).ConfigureAwait(false);
+            return new RemoteObjectInfo(response.ContentLength, response.ETag);
+        }
+        catch (AmazonS3Exception e) when (IsMissingKey(e))
+        {
+            return null;
+        }
+        catch (AmazonS3Exception e)
+        {
+            throw Translate(e);
+        }
+    }
+
+    public override async Task<List<string>> ListFoldersAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken)
+    {
+        var folders = new List<string>();
+        var request = new ListObjectsV2Request { BucketName = container, Prefix = prefix, Delimiter = "/" };
+        for (int page = 0; page < 1_000_000; page++)
+        {
+            ListObjectsV2Response response;
+            try
+            {
+                response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e)
+            {
+                throw Translate(e);
+            }
+
+            if (response.CommonPrefixes is { } prefixes)
+            {
+                folders.AddRange(prefixes);
+            }
+
+            if (response.IsTruncated != true || string.IsNullOrEmpty(response.NextContinuationToken))
+            {
+                return folders;
+            }
+
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+
+        throw new RemotePermanentException("expected the listing to end; found more than a million pages.");
+    }
+
     public override void Dispose() => _client.Dispose();
+
+    /// <summary>A key that does not exist (GET: NoSuchKey; HEAD: a bare 404); a missing bucket is an error, not a missing key.</summary>
+    private static bool IsMissingKey(AmazonS3Exception e) =>
+        (int)e.StatusCode == 404 && e.ErrorCode != "NoSuchBucket";
 
     private static Exception Translate(AmazonS3Exception e)
     {

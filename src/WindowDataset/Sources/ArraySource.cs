@@ -116,7 +116,23 @@ internal sealed class ArraySource : IDisposable
                 {
                     if (kind == SourceFormat.Zarr)
                     {
-                        throw new NotSupportedException($"{RemoteEngine.Redact(path)}: expected an .npy, raw or HDF5 object; found a Zarr store by URL (a Zarr store is a tree of objects, which the remote reader does not list and fetch yet: copy it to a local disk).");
+                        // A store is many objects: the array's metadata, chunks and shards are read by key under the URL.
+                        ArrayDescription store = ZarrStore.Open(engine(), path, options.Dataset);
+                        try
+                        {
+                            string name = RemoteEngine.Redact(path);
+                            (ElementType rt, bool rbe, int[] rrs, long rrows) = Geometry(name, store);
+                            Match(name, rt, rbe, rrs);
+                            shards.Add(new ShardFile(name, null, 0, -1, rrows, rowBase, store.Format, store.Chunks));
+                        }
+                        catch
+                        {
+                            store.Chunks?.Dispose();
+                            throw;
+                        }
+
+                        rowBase += shards[^1].Rows;
+                        continue;
                     }
 
                     shards.Add(OpenRemote(engine(), path, kind, options, paths.Count, rowBase, Match));
@@ -238,6 +254,11 @@ internal sealed class ArraySource : IDisposable
         if (path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".he5", StringComparison.OrdinalIgnoreCase))
         {
             return SourceFormat.Hdf5;
+        }
+
+        if (RemoteEngine.IsUrl(path) && path.TrimEnd('/').EndsWith(".zarr", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceFormat.Zarr; // a store by URL cannot be probed for its metadata before it is opened
         }
 
         return IsZarrDirectory(path) ? SourceFormat.Zarr : SourceFormat.Raw;

@@ -67,13 +67,6 @@ public sealed class HttpLoaderTests : IDisposable
     }
 
     [Fact]
-    public void WindowReader_ZarrByUrl_IsRefusedWithTheReason()
-    {
-        var error = Assert.Throws<NotSupportedException>(() => new WindowReader(new WindowLoaderOptions { Source = new SourceOptions { Paths = [_server.Url("A.zarr")], Format = SourceFormat.Zarr }, Window = 2 }));
-        Assert.Contains("a Zarr store by URL", error.Message);
-    }
-
-    [Fact]
     public void Remote_InvalidOption_IsRefusedByTheRuleSet()
     {
         var options = new WindowLoaderOptions { Source = SourceOptions.FromPaths("a.npy"), Remote = new RemoteOptions { Concurrency = 0 } };

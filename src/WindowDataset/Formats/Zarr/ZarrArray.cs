@@ -2,32 +2,34 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 using WindowDataset.Sources;
 
 namespace WindowDataset.Formats.Zarr;
 
 /// <summary>
-/// A Zarr v2 or v3 array in a directory store, as a <see cref="ChunkedArray"/>: one chunk file per chunk (or, with
-/// sharding, one inner chunk of a shard file located through the shard's index). Chunk files are read with
-/// positional reads, so workers decode different chunks at once.
+/// A Zarr v2 or v3 array of a store (a directory, or a URL), as a <see cref="ChunkedArray"/>: one chunk object per
+/// chunk, read whole (or, with sharding, one inner chunk of a shard object located through the shard's index, read
+/// by offset). Workers decode different chunks at once; a missing chunk or shard is the fill value.
 /// </summary>
 internal sealed class ZarrArray : ChunkedArray
 {
     /// <summary>Bytes of decoded shard indexes kept (an index is 16 bytes per inner chunk).</summary>
     public const long ShardIndexCacheBytes = 16L << 20;
 
-    private readonly string _directory;
+    private readonly ZarrStorage _storage;
+    private readonly string _prefix;
     private readonly ZarrArrayMetadata _metadata;
     private readonly ZarrShardLayout? _shard;
     private readonly ZarrCodec[] _codecs;
     private readonly long _maxStoredBytes;
     private readonly long[] _shardGrid;
 
-    public ZarrArray(string directory, string name, ZarrArrayMetadata metadata)
-        : base(directory, name, metadata.Type, metadata.BigEndian, metadata.Shape, metadata.Shard?.InnerShape ?? metadata.ChunkShape, metadata.FillValue, metadata.CodecDescription)
+    /// <summary>The array at <paramref name="prefix"/> of <paramref name="storage"/> (owned: disposed with the array).</summary>
+    public ZarrArray(ZarrStorage storage, string prefix, string name, ZarrArrayMetadata metadata)
+        : base(storage.Describe(prefix), name, metadata.Type, metadata.BigEndian, metadata.Shape, metadata.Shard?.InnerShape ?? metadata.ChunkShape, metadata.FillValue, metadata.CodecDescription)
     {
-        _directory = directory;
+        _storage = storage;
+        _prefix = prefix;
         _metadata = metadata;
         _shard = metadata.Shard;
         _codecs = _shard?.InnerCodecs ?? metadata.Codecs;
@@ -46,10 +48,19 @@ internal sealed class ZarrArray : ChunkedArray
     /// <summary>Decoded shard indexes (sharded arrays only).</summary>
     public ShardIndexCache Indexes { get; }
 
-    /// <summary>The stored chunk (or shard) file of a chunk-grid position (of stored chunks, not inner chunks).</summary>
-    public string ChunkFile(ReadOnlySpan<long> storedChunk)
+    /// <summary>The stored chunk (or shard) file or URL of a chunk-grid position (of stored chunks, not inner chunks).</summary>
+    public string ChunkFile(ReadOnlySpan<long> storedChunk) => _storage.Describe(ChunkKey(storedChunk));
+
+    /// <summary>The store key of a stored chunk (or shard).</summary>
+    public string ChunkKey(ReadOnlySpan<long> storedChunk)
     {
-        var key = new StringBuilder(_metadata.KeyPrefix);
+        var key = new StringBuilder(_prefix);
+        if (_prefix.Length > 0)
+        {
+            key.Append('/');
+        }
+
+        key.Append(_metadata.KeyPrefix);
         for (int i = 0; i < storedChunk.Length; i++)
         {
             if (i > 0)
@@ -60,7 +71,7 @@ internal sealed class ZarrArray : ChunkedArray
             key.Append(storedChunk[i].ToString(CultureInfo.InvariantCulture));
         }
 
-        return System.IO.Path.Combine(_directory, key.ToString());
+        return key.ToString();
     }
 
     public override bool TryReadChunk(ReadOnlySpan<long> chunk, Span<byte> destination)
@@ -88,22 +99,26 @@ internal sealed class ZarrArray : ChunkedArray
 
     private bool ReadChunkFile(ReadOnlySpan<long> chunk, Span<byte> destination)
     {
-        string file = ChunkFile(chunk);
-        if (!TryOpen(file, out SafeFileHandle? handle))
+        string key = ChunkKey(chunk);
+        ZarrBytes stored = _storage.Read(key, _maxStoredBytes);
+        if (stored.Missing)
         {
             return false;
         }
 
-        using (handle)
+        if (stored.Buffer is null)
         {
-            long length = RandomAccess.GetLength(handle);
-            if (length > _maxStoredBytes)
-            {
-                throw new InvalidDataException($"{Describe(chunk)}: {file}: expected a stored chunk of at most {_maxStoredBytes} bytes (decoded size {ChunkBytes}); found {length} bytes.");
-            }
+            throw new InvalidDataException($"{Describe(chunk)}: {_storage.Describe(key)}: expected a stored chunk of at most {_maxStoredBytes} bytes (decoded size {ChunkBytes}); found {stored.Size} bytes.");
+        }
 
-            DecodeRange(handle, 0, (int)length, destination, Describe(chunk));
+        try
+        {
+            ZarrChunkDecoder.Decode(_codecs, stored.Span, destination, Describe(chunk));
             return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored.Buffer);
         }
     }
 
@@ -121,50 +136,48 @@ internal sealed class ZarrArray : ChunkedArray
             innerLinear = (innerLinear * shard.InnerPerShard[i]) + (chunk[i] % shard.InnerPerShard[i]);
         }
 
-        string file = ChunkFile(shardPosition);
-        if (!TryOpen(file, out SafeFileHandle? handle))
+        using ZarrObject? shardObject = _storage.OpenObject(ChunkKey(shardPosition));
+        if (shardObject is null)
         {
             return false;
         }
 
-        using (handle)
+        string file = shardObject.Name;
+        long length = shardObject.Length;
+        if (!Indexes.TryGet(shardLinear, out ulong[] index))
         {
-            long length = RandomAccess.GetLength(handle);
-            if (!Indexes.TryGet(shardLinear, out ulong[] index))
-            {
-                index = ReadIndex(handle, length, file, chunk);
-                Indexes.Add(shardLinear, index);
-            }
-
-            ulong offset = index[2 * innerLinear];
-            ulong nbytes = index[(2 * innerLinear) + 1];
-            if (offset == ulong.MaxValue && nbytes == ulong.MaxValue)
-            {
-                return false;
-            }
-
-            long indexStart = shard.IndexAtStart ? 0 : length - shard.IndexBytes;
-            if (offset > (ulong)length || nbytes > (ulong)length - offset)
-            {
-                throw new InvalidDataException($"{Describe(chunk)}: {file}: shard index: expected an inner chunk within the shard ({length} bytes); found offset {offset}, nbytes {nbytes} (past the shard end).");
-            }
-
-            if ((long)nbytes > _maxStoredBytes)
-            {
-                throw new InvalidDataException($"{Describe(chunk)}: {file}: shard index: expected an inner chunk of at most {_maxStoredBytes} bytes (decoded size {ChunkBytes}); found {nbytes} bytes.");
-            }
-
-            if ((long)offset < indexStart + shard.IndexBytes && (long)offset + (long)nbytes > indexStart)
-            {
-                throw new InvalidDataException($"{Describe(chunk)}: {file}: shard index: expected an inner chunk outside the index (bytes {indexStart} to {indexStart + shard.IndexBytes}); found offset {offset}, nbytes {nbytes}.");
-            }
-
-            DecodeRange(handle, (long)offset, (int)nbytes, destination, Describe(chunk));
-            return true;
+            index = ReadIndex(shardObject, length, file, chunk);
+            Indexes.Add(shardLinear, index);
         }
+
+        ulong offset = index[2 * innerLinear];
+        ulong nbytes = index[(2 * innerLinear) + 1];
+        if (offset == ulong.MaxValue && nbytes == ulong.MaxValue)
+        {
+            return false;
+        }
+
+        long indexStart = shard.IndexAtStart ? 0 : length - shard.IndexBytes;
+        if (offset > (ulong)length || nbytes > (ulong)length - offset)
+        {
+            throw new InvalidDataException($"{Describe(chunk)}: {file}: shard index: expected an inner chunk within the shard ({length} bytes); found offset {offset}, nbytes {nbytes} (past the shard end).");
+        }
+
+        if ((long)nbytes > _maxStoredBytes)
+        {
+            throw new InvalidDataException($"{Describe(chunk)}: {file}: shard index: expected an inner chunk of at most {_maxStoredBytes} bytes (decoded size {ChunkBytes}); found {nbytes} bytes.");
+        }
+
+        if ((long)offset < indexStart + shard.IndexBytes && (long)offset + (long)nbytes > indexStart)
+        {
+            throw new InvalidDataException($"{Describe(chunk)}: {file}: shard index: expected an inner chunk outside the index (bytes {indexStart} to {indexStart + shard.IndexBytes}); found offset {offset}, nbytes {nbytes}.");
+        }
+
+        DecodeRange(shardObject, (long)offset, (int)nbytes, destination, Describe(chunk));
+        return true;
     }
 
-    private ulong[] ReadIndex(SafeFileHandle handle, long length, string file, ReadOnlySpan<long> chunk)
+    private ulong[] ReadIndex(ZarrObject shardObject, long length, string file, ReadOnlySpan<long> chunk)
     {
         ZarrShardLayout shard = _shard!;
         if (shard.IndexBytes > length)
@@ -176,7 +189,7 @@ internal sealed class ZarrArray : ChunkedArray
         byte[] raw = ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            ReadExactly(handle, raw.AsSpan(0, size), shard.IndexAtStart ? 0 : length - size, file);
+            shardObject.ReadExactly(shard.IndexAtStart ? 0 : length - size, raw.AsSpan(0, size), file);
             ReadOnlySpan<byte> data = raw.AsSpan(0, size);
             for (int c = 0; c < shard.IndexChecksums; c++)
             {
@@ -204,12 +217,12 @@ internal sealed class ZarrArray : ChunkedArray
         }
     }
 
-    private void DecodeRange(SafeFileHandle handle, long offset, int count, Span<byte> destination, string what)
+    private void DecodeRange(ZarrObject shardObject, long offset, int count, Span<byte> destination, string what)
     {
         byte[] stored = ArrayPool<byte>.Shared.Rent(Math.Max(count, 1));
         try
         {
-            ReadExactly(handle, stored.AsSpan(0, count), offset, what);
+            shardObject.ReadExactly(offset, stored.AsSpan(0, count), what);
             ZarrChunkDecoder.Decode(_codecs, stored.AsSpan(0, count), destination, what);
         }
         finally
@@ -218,36 +231,9 @@ internal sealed class ZarrArray : ChunkedArray
         }
     }
 
-    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset, string what)
+    public override void Dispose()
     {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = RandomAccess.Read(handle, buffer[total..], offset + total);
-            if (n == 0)
-            {
-                throw new InvalidDataException($"{what}: expected {buffer.Length} bytes at offset {offset}; found {total} (file shrank while reading?).");
-            }
-
-            total += n;
-        }
-    }
-
-    private static bool TryOpen(string file, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SafeFileHandle? handle)
-    {
-        try
-        {
-            handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-            return true;
-        }
-        catch (FileNotFoundException)
-        {
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-
-        handle = null;
-        return false;
+        _storage.Dispose();
+        base.Dispose();
     }
 }

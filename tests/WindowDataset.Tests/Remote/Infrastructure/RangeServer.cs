@@ -29,7 +29,7 @@ public sealed class RangeServer : IDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();
-        _app.MapGet("/o/{name}", (string name) =>
+        _app.MapGet("/o/{**name}", (string name) =>
         {
             Interlocked.Increment(ref _requests);
             return _objects.TryGetValue(name, out var o)
