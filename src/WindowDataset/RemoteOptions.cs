@@ -36,6 +36,17 @@ public sealed class RemoteOptions
     [JsonConverter(typeof(ByteSizeConverter))]
     public long MemoryCacheBytes { get; set; }
 
+    /// <summary>
+    /// Bytes of the next batches' windows whose requests are in flight or fetched ahead of the workers, for remote
+    /// sources (the loader's <c>readAhead</c> counts batches for local disks, where a few suffice). The loader reads
+    /// that many batches ahead (at least <c>readAhead</c>, at most 64) and sizes the block cache to hold them, within
+    /// half the memory budget or the fixed <see cref="MemoryCacheBytes"/>. Default 128 MiB (measured: with 10 % of
+    /// requests answered 503 and retried after a backoff, 2 batches ahead left the workers waiting on the retried
+    /// requests; 128 MiB keeps enough requests in flight to hide them).
+    /// </summary>
+    [JsonConverter(typeof(ByteSizeConverter))]
+    public long ReadAheadBytes { get; set; } = 128L << 20;
+
     /// <summary>A folder for a local disk cache of fetched blocks, shared safely by processes on one machine. Null: no disk cache.</summary>
     public string? CacheDirectory { get; set; }
 
@@ -93,6 +104,11 @@ public sealed class RemoteOptions
         if (o.RequestTimeoutMilliseconds is < 1 or > 3_600_000)
         {
             return Invariant($"{key}.requestTimeoutMilliseconds: expected 1..3600000; found {o.RequestTimeoutMilliseconds}.");
+        }
+
+        if (o.ReadAheadBytes < 0)
+        {
+            return Invariant($"{key}.readAheadBytes: expected >= 0; found {o.ReadAheadBytes}.");
         }
 
         if (o.MaxRetries is < 0 or > 100)

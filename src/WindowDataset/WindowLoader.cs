@@ -55,8 +55,8 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         options = options.Clone();
         _options = options;
         IBatchMemoryAllocator alloc = allocator ?? NativeBatchAllocator.Shared;
-        _readAhead = options.ReadAhead;
         _plan = LoaderPlan.ForLoader(options);
+        _readAhead = _plan.ReadAhead;
         _layout = _plan.Layout;
         _gatherer = _plan.Gatherer;
         var inputRequest = new BatchBufferRequest(BatchBufferRole.Input, _layout.ElementType, _plan.InputBufferShape(), _plan.InputBufferBytes);

@@ -53,6 +53,9 @@ internal sealed class LoaderPlan : IDisposable
     /// <summary>Worker threads started per enumeration (with adaptive workers, the most that can be active).</summary>
     public int Workers { get; private set; }
 
+    /// <summary>Batches ahead whose windows are announced: <see cref="WindowLoaderOptions.ReadAhead"/>, deeper for remote sources (<see cref="RemoteOptions.ReadAheadBytes"/>).</summary>
+    public int ReadAhead { get; private set; }
+
     /// <summary>True for <c>workers: "auto"</c>: a <see cref="WorkerController"/> decides how many of <see cref="Workers"/> are active.</summary>
     public bool AdaptiveWorkers { get; private set; }
 
@@ -262,6 +265,7 @@ internal sealed class LoaderPlan : IDisposable
         _minimumCacheBytes = (inputSlot * resident) + (labelSlot * resident);
         readers = resident;
         Gatherer = NewGatherer();
+        ReadAhead = options.ReadAhead;
         if (!pipelined)
         {
             BufferCount = 0;
@@ -272,11 +276,7 @@ internal sealed class LoaderPlan : IDisposable
         long budget = options.MemoryBudget;
         if (Source.Remote is { } remote)
         {
-            // The block cache must hold what the workers read ahead, or read-ahead is cut short and each window
-            // waits for its own request.
-            long window = (span * Source.RowBytes) + options.Remote.BlockSize;
-            long ahead = (options.ReadAhead + 2L) * Workers * options.BatchSize * window;
-            remote.GrowCache(Math.Min(ahead, budget / 2));
+            ReadAhead = RemoteReadAhead(options, remote, span, budget);
         }
 
         long minimumCache = options.ChunkCache is { } asked && _minimumCacheBytes > 0 ? Math.Max(asked, _minimumCacheBytes) : _minimumCacheBytes;
@@ -309,6 +309,29 @@ internal sealed class LoaderPlan : IDisposable
     }
 
     /// <summary>The planner's settings: coalescing, the strided view's run rows (0: none) and the input buffer's rows per window.</summary>
+    /// <summary>
+    /// The read-ahead distance for a remote source, in batches, and the block cache sized to hold it. A remote
+    /// request takes far longer than a disk read and a retry waits out a backoff, so the distance is set by bytes in
+    /// flight (<see cref="RemoteOptions.ReadAheadBytes"/>) rather than by the local default of a few batches: a batch
+    /// held up by a retried request is then one of many in flight, not the only one. Read-ahead may hold three
+    /// quarters of the cache (<see cref="Remote.BlockCache"/>); the rest is for the batches being gathered.
+    /// </summary>
+    private int RemoteReadAhead(WindowLoaderOptions options, Remote.RemoteEngine remote, long span, long budget)
+    {
+        if (options.ReadAhead == 0)
+        {
+            return 0;
+        }
+
+        // Bytes a batch fetches: each window rounds out to blocks, about one block more than its bytes.
+        long batchFetch = options.BatchSize * ((span * Source.RowBytes) + options.Remote.BlockSize);
+        long wanted = Math.Max(options.ReadAhead, Math.Min(64, (options.Remote.ReadAheadBytes + batchFetch - 1) / batchFetch));
+        long cache = (wanted + Workers + 1) * batchFetch * 4 / 3;
+        remote.GrowCache(Math.Min(cache, budget / 2));
+        long fits = (remote.CacheCapacity * 3 / 4 / batchFetch) - Workers;
+        return (int)Math.Clamp(Math.Min(wanted, fits), 1, 64);
+    }
+
     private (bool Coalesce, long StridedRows, int BufferWindow) ReadOnce(WindowLoaderOptions options, bool pipelined, long span)
     {
         if (!pipelined)

@@ -178,7 +178,7 @@ internal sealed partial class RemoteEngine : IDisposable
             for (int i = 0; i < count; i++)
             {
                 BlockEntry entry = entries[i];
-                entry.Ready.Task.GetAwaiter().GetResult();
+                WaitWithoutSpinning(entry.Ready.Task);
                 long blockStart = (first + i) * _blockSize;
                 int from = (int)Math.Max(0, offset - blockStart);
                 int to = (int)Math.Min(entry.Length, end - blockStart);
@@ -427,6 +427,40 @@ internal sealed partial class RemoteEngine : IDisposable
                     return _http ??= new HttpBackend(_options.Concurrency, _timeout);
             }
         }
+    }
+
+    /// <summary>
+    /// Blocks until <paramref name="task"/> completes, then throws its exception if it faulted. A plain blocking wait
+    /// spins first; the block's fetch completes on a pool thread, which on a machine with few cores is the very thread
+    /// the spinning takes the core from, so the worker sleeps at once on an event without spinning instead.
+    /// </summary>
+    private static void WaitWithoutSpinning(Task task)
+    {
+        if (!task.IsCompleted)
+        {
+            Waiter waiter = s_waiter ??= new Waiter();
+            waiter.Event.Reset();
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(waiter.Signal);
+            waiter.Event.Wait();
+        }
+
+        task.GetAwaiter().GetResult();
+    }
+
+    [ThreadStatic]
+    private static Waiter? s_waiter;
+
+    /// <summary>One event per thread that waits for blocks, with its signalling delegate made once.</summary>
+    private sealed class Waiter
+    {
+        public Waiter()
+        {
+            Signal = Event.Set;
+        }
+
+        public ManualResetEventSlim Event { get; } = new(initialState: false, spinCount: 0);
+
+        public Action Signal { get; }
     }
 
     /// <summary>Runs async work from a synchronous caller without capturing its context.</summary>
