@@ -20,7 +20,7 @@ public sealed class AzuriteFixture : IDisposable
     {
         string modules = RemoteTools.NodeModules();
         int port = NodeServer.FreePort();
-        _server = NodeServer.Start("azurite", Path.Combine(modules, "azurite", "dist", "src", "blob", "main.js"), ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent", "--skipApiVersionCheck", "--loose", "--inMemoryPersistence"], port, _data.Path);
+        _server = NodeServer.Start("azurite", Path.Combine(modules, "azurite", "dist", "src", "blob", "main.js"), ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent", "--skipApiVersionCheck", "--loose", "--inMemoryPersistence", "--disableTelemetry"], port, _data.Path);
         BlobEndpoint = $"http://127.0.0.1:{port}/devstoreaccount1";
         ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
         Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", ConnectionString);
