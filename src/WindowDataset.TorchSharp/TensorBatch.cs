@@ -34,14 +34,14 @@ public sealed class TensorBatch : IDisposable
         _inputs = new Tensor?[source.InputCount];
         try
         {
-            _input = source.IsStrided || memory.Tensor.shape[1] != source.Window
+            _input = source.IsStrided || memory.Shape[1] != source.Window
                 ? Deliver(StridedView(memory.Tensor, source), options)
-                : Deliver(memory.Tensor, source.Count, options);
-            _target = targetMemory is null ? null : Deliver(targetMemory.Tensor, source.Count, options);
+                : Deliver(memory, source.Count, options);
+            _target = targetMemory is null ? null : Deliver(targetMemory, source.Count, options);
             _inputs[0] = _input;
             for (int k = 1; k < _inputs.Length; k++)
             {
-                _inputs[k] = Deliver(((TensorBatchMemory)source.GetInputBuffer(k)).Tensor, source.Count, options);
+                _inputs[k] = Deliver((TensorBatchMemory)source.GetInputBuffer(k), source.Count, options);
             }
         }
         catch
@@ -186,11 +186,14 @@ public sealed class TensorBatch : IDisposable
         _source.Dispose();
     }
 
-    private static Tensor Deliver(Tensor pool, int count, TensorLoaderOptions options)
+    private static Tensor Deliver(TensorBatchMemory memory, int count, TensorLoaderOptions options)
     {
         // A view of the pool tensor (the full buffer, or its first rows for a short last batch), detached from
-        // whatever dispose scope the consumer is in: the batch disposes it.
-        Tensor view = pool.narrow(0, 0, count);
+        // whatever dispose scope the consumer is in: the batch disposes it. A full buffer's view is an alias: the
+        // same view as narrow(0, 0, rows), at a tenth of narrow's cost right after a training step (~4 us against
+        // ~35 us cold on the sample's machine), and this runs on the training loop's thread once per batch.
+        Tensor pool = memory.Tensor;
+        Tensor view = count == memory.Shape[0] ? pool.alias() : pool.narrow(0, 0, count);
         view.DetachFromDisposeScope();
         if (!options.IsCuda)
         {
@@ -199,7 +202,7 @@ public sealed class TensorBatch : IDisposable
 
         try
         {
-            Tensor copy = view.to(options.Device!, non_blocking: options.NonBlocking && pool.is_pinned());
+            Tensor copy = view.to(options.Device!, non_blocking: options.NonBlocking && memory.IsPinned);
             copy.DetachFromDisposeScope();
             return copy;
         }

@@ -56,7 +56,7 @@ internal sealed class TensorBatchAllocator : IBatchMemoryAllocator
         }
 
         Interlocked.Increment(ref _live);
-        return new TensorBatchMemory(tensor, request.ByteLength, this);
+        return new TensorBatchMemory(tensor, shape, request.ByteLength, PinMemory, this);
     }
 
     internal void Released() => Interlocked.Decrement(ref _live);

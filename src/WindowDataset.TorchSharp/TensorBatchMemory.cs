@@ -11,17 +11,25 @@ internal sealed unsafe class TensorBatchMemory : IBatchMemory
     private Tensor? _tensor;
     private readonly nint _pointer;
 
-    public TensorBatchMemory(Tensor tensor, long length, TensorBatchAllocator owner)
+    public TensorBatchMemory(Tensor tensor, long[] shape, long length, bool pinned, TensorBatchAllocator owner)
     {
         Debug.Assert(tensor.is_contiguous(), "pool tensors are contiguous");
         _tensor = tensor;
         _owner = owner;
         _pointer = DataPointer(tensor);
+        Shape = shape;
         Length = length;
+        IsPinned = pinned;
     }
 
     /// <summary>The pool tensor (full batch shape). Never handed to users: they get views.</summary>
     public Tensor Tensor => _tensor ?? throw new ObjectDisposedException(nameof(TensorBatchMemory));
+
+    /// <summary>The pool tensor's shape, kept here: reading <c>Tensor.shape</c> is a native call (tens of microseconds when cold, once per batch).</summary>
+    public IReadOnlyList<long> Shape { get; }
+
+    /// <summary>True when the tensor is page-locked (known at allocation; <c>is_pinned()</c> is a native call per batch).</summary>
+    public bool IsPinned { get; }
 
     public nint Pointer => _tensor is null ? throw new ObjectDisposedException(nameof(TensorBatchMemory)) : _pointer;
 

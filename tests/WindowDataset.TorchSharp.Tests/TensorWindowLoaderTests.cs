@@ -125,6 +125,37 @@ public sealed class TensorWindowLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadEpoch_EveryRequestInsideADisposeScope_FullAndShortBatchesSurviveTheScope()
+    {
+        using var loader = new TensorWindowLoader(Options(batchSize: 64)); // 496 windows: 7 full batches and a short one
+        using IEnumerator<TensorBatch> e = loader.Read(ReadRange.ForEpoch(0)).GetEnumerator();
+        var counts = new List<int>();
+        while (true)
+        {
+            bool more;
+            using (DisposeScope scope = NewDisposeScope())
+            {
+                more = e.MoveNext(); // the batch's views are made inside the scope, which must not free them
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
+            TensorBatch batch = e.Current;
+            Assert.False(batch.Input.IsInvalid);
+            Assert.Equal([batch.Count, Window, Cols], batch.Input.shape);
+            Assert.Equal(batch.Source.Pointer, TensorBatchMemory.DataPointer(batch.Input));
+            int last = batch.Count - 1;
+            Assert.Equal(TestArrays.Value(batch.Starts[last] + Window - 1, Cols - 1), batch.Input[last, Window - 1, Cols - 1].ToDouble());
+            counts.Add(batch.Count);
+        }
+
+        Assert.Equal([64, 64, 64, 64, 64, 64, 64, 48], counts);
+    }
+
+    [Fact]
     public void ReadEpoch_NextBatchRequested_PreviousBatchIsDisposed()
     {
         using var loader = new TensorWindowLoader(Options(batchSize: 8));

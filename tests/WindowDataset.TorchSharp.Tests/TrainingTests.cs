@@ -23,11 +23,21 @@ public sealed class TrainingTests
         };
         using var loader = new TensorWindowLoader(options);
 
-        IReadOnlyList<EpochReport> reports = Trainer.Train(loader, new TrainerSettings(Epochs: 3, LearningRate: 1e-3, Hidden: 32, Model: "mlp", Seed: 1));
+        var waits = new WaitHistogram();
+
+        IReadOnlyList<EpochReport> reports = Trainer.Train(loader, new TrainerSettings(Epochs: 3, LearningRate: 1e-3, Hidden: 32, Model: "mlp", Seed: 1), waits: waits);
 
         Assert.Equal(3, reports.Count);
         Assert.All(reports, r => Assert.Equal(2_000, r.Windows));
         Assert.True(reports[2].Loss < reports[0].Loss, $"loss per epoch: {string.Join(", ", reports.Select(r => r.Loss))}");
         Assert.All(reports, r => Assert.InRange(r.DataWaitShare, 0, 1));
+
+        // Every batch but the run's first (start-up, kept apart) is in exactly one bucket; the waits add up to the epochs'.
+        long batches = 3 * loader.BatchesPerEpoch;
+        Assert.Equal(batches - 1, waits.Count);
+        Assert.Equal(batches - 1, waits.ToDictionary().Values.Sum());
+        Assert.Equal(12, waits.ToDictionary().Count);
+        Assert.InRange(waits.MaxSeconds + waits.FirstSeconds, 0, reports.Sum(r => r.WaitSeconds) + 1e-9);
+        Assert.InRange(waits.StallSeconds, 0, waits.MaxSeconds * waits.Stalls);
     }
 }

@@ -48,6 +48,8 @@ internal static class TorchJob
         // One bar per epoch, erased before the epoch's line is printed.
         ProgressScope? bar = null;
         IReadOnlyList<EpochReport> reports;
+        var waits = new WaitHistogram();
+        int collections = GC.CollectionCount(0);
         try
         {
             reports = Trainer.Train(
@@ -67,7 +69,9 @@ internal static class TorchJob
                 {
                     bar ??= progress.Start("training");
                     bar.Report((double)done / total);
-                });
+                },
+                waits: waits);
+            collections = GC.CollectionCount(0) - collections;
         }
         finally
         {
@@ -108,6 +112,13 @@ internal static class TorchJob
                 ["final_active_workers"] = stats.ActiveWorkers,
                 ["worker_increases"] = stats.WorkerIncreases,
                 ["worker_decreases"] = stats.WorkerDecreases,
+                ["data_wait_first_batch_ms"] = waits.FirstSeconds * 1000,
+                ["data_wait_histogram"] = waits.ToDictionary(),
+                ["data_wait_stalls"] = waits.Stalls,
+                ["data_wait_stall_share"] = seconds > 0 ? waits.StallSeconds / seconds : 0,
+                ["data_wait_max_ms"] = waits.MaxSeconds * 1000,
+                ["torch_threads"] = torch.get_num_threads(),
+                ["gc_collections"] = collections,
             };
             output.WriteLine(JsonSerializer.Serialize(summary));
         }

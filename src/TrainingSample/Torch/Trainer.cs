@@ -16,9 +16,10 @@ internal static class Trainer
     /// <param name="settings">Model and optimiser.</param>
     /// <param name="onEpoch">Called after each epoch.</param>
     /// <param name="onBatch">Called after each step with (batches done, batches per epoch).</param>
+    /// <param name="waits">Filled with each batch's wait, when given.</param>
     /// <param name="cancellationToken">Stops the epoch in progress.</param>
     /// <exception cref="ArgumentException">The loader has no target.</exception>
-    public static IReadOnlyList<EpochReport> Train(TensorWindowLoader loader, TrainerSettings settings, Action<EpochReport>? onEpoch = null, Action<long, long>? onBatch = null, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<EpochReport> Train(TensorWindowLoader loader, TrainerSettings settings, Action<EpochReport>? onEpoch = null, Action<long, long>? onBatch = null, WaitHistogram? waits = null, CancellationToken cancellationToken = default)
     {
         WindowDataset.WindowLoader inner = loader.Loader;
         IReadOnlyList<int>? targetShape = inner.TargetItemShape;
@@ -47,7 +48,7 @@ internal static class Trainer
         Task<bool> first = Task.Run(stream.MoveNext, cancellationToken);
         try
         {
-            return Run(loader, settings, stream, first, channels, outputs, onEpoch, onBatch);
+            return Run(loader, settings, stream, first, channels, outputs, onEpoch, onBatch, waits);
         }
         finally
         {
@@ -56,7 +57,7 @@ internal static class Trainer
         }
     }
 
-    private static List<EpochReport> Run(TensorWindowLoader loader, TrainerSettings settings, IEnumerator<TensorBatch> stream, Task<bool> first, long channels, long outputs, Action<EpochReport>? onEpoch, Action<long, long>? onBatch)
+    private static List<EpochReport> Run(TensorWindowLoader loader, TrainerSettings settings, IEnumerator<TensorBatch> stream, Task<bool> first, long channels, long outputs, Action<EpochReport>? onEpoch, Action<long, long>? onBatch, WaitHistogram? waits)
     {
         WindowDataset.WindowLoader inner = loader.Loader;
 
@@ -91,7 +92,6 @@ internal static class Trainer
         {
             long waitStart = Stopwatch.GetTimestamp();
             bool more = started ? stream.MoveNext() : first.GetAwaiter().GetResult();
-            started = true;
             long waited = Stopwatch.GetTimestamp() - waitStart;
             if (!more)
             {
@@ -108,6 +108,19 @@ internal static class Trainer
             }
 
             waitTicks += waited;
+            if (waits is not null)
+            {
+                if (started)
+                {
+                    waits.Add(waited);
+                }
+                else
+                {
+                    waits.FirstSeconds = (double)waited / Stopwatch.Frequency;
+                }
+            }
+
+            started = true;
             using (DisposeScope scope = NewDisposeScope())
             {
                 Tensor target = batch.Target!.reshape(batch.Count, outputs).to_type(targetType);
