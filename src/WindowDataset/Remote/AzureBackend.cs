@@ -112,7 +112,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
         catch (RequestFailedException e)
         {
-            throw Translate(e);
+            throw Translate(e, url);
         }
 
         BlobDownloadStreamingResult result = response.Value;
@@ -132,7 +132,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
         catch (RequestFailedException e)
         {
-            throw Translate(e);
+            throw Translate(e, url);
         }
     }
 
@@ -152,7 +152,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
         catch (RequestFailedException e)
         {
-            throw Translate(e);
+            throw Translate(e, url);
         }
 
         return folders;
