@@ -60,7 +60,11 @@ public sealed class RemoteOptions
     /// <summary>Retries of one request (429, 5xx, timeouts, dropped connections, truncated bodies) before it fails. Default 5.</summary>
     public int MaxRetries { get; set; } = 5;
 
-    /// <summary>Retries allowed in total for the loader's lifetime; once spent, failures are not retried. Default 1000.</summary>
+    /// <summary>
+    /// Retries the loader may spend before failures are no longer retried. Every request that succeeds earns back a
+    /// fifth of a retry, up to this budget, so a steady failure rate below one request in five is retried for as long
+    /// as the run lasts while an outage spends the budget and fails clearly. Default 1000.
+    /// </summary>
     public int RetryBudget { get; set; } = 1000;
 
     /// <summary>S3 endpoint (an S3-compatible server: <c>http://127.0.0.1:9000</c>); path-style addressing is used with it. Null: the <c>AWS_ENDPOINT_URL</c> environment variable, else AWS.</summary>
@@ -116,9 +120,9 @@ public sealed class RemoteOptions
             return Invariant($"{key}.maxRetries: expected 0..100; found {o.MaxRetries}.");
         }
 
-        if (o.RetryBudget < 0)
+        if (o.RetryBudget is < 0 or > 10_000_000)
         {
-            return Invariant($"{key}.retryBudget: expected >= 0; found {o.RetryBudget}.");
+            return Invariant($"{key}.retryBudget: expected 0..10000000; found {o.RetryBudget}.");
         }
 
         if (o.Endpoint is { } endpoint && !(Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))

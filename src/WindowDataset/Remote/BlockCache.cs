@@ -7,6 +7,8 @@ namespace WindowDataset.Remote;
 /// many readers want it. Never evicts a pending block or one a reader has pinned; demand reads may go over the
 /// capacity while they hold pins (trimmed back on release), read-ahead never does, and read-ahead that is not
 /// read yet may hold at most three quarters of the capacity, so it cannot evict itself before it is used.
+/// Blocks read ahead and not read yet wait on their own list, oldest first, so that finding a block to evict never
+/// walks past the read-ahead (thousands of blocks when many requests are in flight).
 /// </summary>
 internal sealed class BlockCache(long capacity, int blockSize)
 {
@@ -14,6 +16,7 @@ internal sealed class BlockCache(long capacity, int blockSize)
     private long _capacity = capacity;
     private readonly Dictionary<(int, long), BlockEntry> _map = [];
     private readonly LinkedList<BlockEntry> _lru = new();
+    private readonly LinkedList<BlockEntry> _ahead = new();
     private long _bytes;
     private long _unreadBytes;
     private long _hits;
@@ -66,13 +69,18 @@ internal sealed class BlockCache(long capacity, int blockSize)
                 if (_map.TryGetValue((objectId, index), out BlockEntry? entry))
                 {
                     _hits++;
-                    _lru.Remove(entry.Node!);
-                    _lru.AddFirst(entry.Node!);
                     if (entry.Unread)
                     {
                         entry.Unread = false;
                         _unreadBytes -= blockSize;
+                        _ahead.Remove(entry.Node!);
                     }
+                    else
+                    {
+                        _lru.Remove(entry.Node!);
+                    }
+
+                    _lru.AddFirst(entry.Node!);
                 }
                 else
                 {
@@ -110,13 +118,16 @@ internal sealed class BlockCache(long capacity, int blockSize)
         }
     }
 
+    /// <summary>
+    /// Marks a fetched block ready. Without the lock: it is taken once per block by every fetch and read, and on a
+    /// machine with few cores a holder that is preempted stalls all of them. A reader of <see cref="BlockEntry.Pending"/>
+    /// under the lock that still sees it set only skips a block it could have evicted; one that no longer sees it
+    /// may evict the block before <see cref="BlockEntry.Ready"/> completes, which is safe, since only unpinned blocks
+    /// are evicted and whoever reads a block pins it first.
+    /// </summary>
     public void Complete(BlockEntry entry)
     {
-        lock (_gate)
-        {
-            entry.Pending = false;
-        }
-
+        Volatile.Write(ref entry.Pending, false);
         entry.Ready.TrySetResult();
     }
 
@@ -135,12 +146,17 @@ internal sealed class BlockCache(long capacity, int blockSize)
         _ = entry.Ready.Task.Exception;
     }
 
-    public void Release(BlockEntry entry)
+    /// <summary>Unpins the blocks a read acquired (one lock for all of them).</summary>
+    public void Release(BlockEntry[] entries, int count)
     {
         lock (_gate)
         {
-            Debug.Assert(entry.Pins > 0, "released more often than acquired");
-            entry.Pins--;
+            for (int i = 0; i < count; i++)
+            {
+                Debug.Assert(entries[i].Pins > 0, "released more often than acquired");
+                entries[i].Pins--;
+            }
+
             if (_bytes > _capacity)
             {
                 Trim(_capacity);
@@ -153,16 +169,19 @@ internal sealed class BlockCache(long capacity, int blockSize)
     {
         lock (_gate)
         {
-            LinkedListNode<BlockEntry>? node = _lru.First;
-            while (node is not null)
+            foreach (LinkedList<BlockEntry> list in (ReadOnlySpan<LinkedList<BlockEntry>>)[_lru, _ahead])
             {
-                LinkedListNode<BlockEntry>? next = node.Next;
-                if (node.Value.ObjectId == objectId && node.Value.Pins == 0 && !node.Value.Pending)
+                LinkedListNode<BlockEntry>? node = list.First;
+                while (node is not null)
                 {
-                    Remove(node.Value);
-                }
+                    LinkedListNode<BlockEntry>? next = node.Next;
+                    if (node.Value.ObjectId == objectId && node.Value.Pins == 0 && !node.Value.Pending)
+                    {
+                        Remove(node.Value);
+                    }
 
-                node = next;
+                    node = next;
+                }
             }
         }
     }
@@ -173,6 +192,7 @@ internal sealed class BlockCache(long capacity, int blockSize)
         {
             _map.Clear();
             _lru.Clear();
+            _ahead.Clear();
             _bytes = 0;
             _unreadBytes = 0;
         }
@@ -199,30 +219,36 @@ internal sealed class BlockCache(long capacity, int blockSize)
 
         int length = (int)Math.Min(blockSize, objectLength - (index * blockSize));
         var entry = new BlockEntry(objectId, index, buffer, length, unread);
-        entry.Node = _lru.AddFirst(entry);
+        entry.Node = unread ? _ahead.AddLast(entry) : _lru.AddFirst(entry);
         _map.Add((objectId, index), entry);
         return entry;
     }
 
     /// <summary>
     /// Evicts the least recently used block that no one holds and returns its buffer (still counted in
-    /// <see cref="Bytes"/>). Blocks read ahead and not read yet go last, and never for more read-ahead: evicting
-    /// them would only fetch them again.
+    /// <see cref="Bytes"/>). Blocks read ahead and not read yet go last, oldest first, and never for more read-ahead:
+    /// evicting them would only fetch them again.
     /// </summary>
     private byte[]? EvictOne(bool forReadAhead)
     {
-        for (int pass = 0; pass < (forReadAhead ? 1 : 2); pass++)
+        BlockEntry? victim = Evictable(_lru.Last, backwards: true) ?? (forReadAhead ? null : Evictable(_ahead.First, backwards: false));
+        if (victim is null)
         {
-            for (LinkedListNode<BlockEntry>? node = _lru.Last; node is not null; node = node.Previous)
-            {
-                BlockEntry victim = node.Value;
-                if (victim.Pins > 0 || victim.Pending || (victim.Unread && pass == 0))
-                {
-                    continue;
-                }
+            return null;
+        }
 
-                Unlink(victim);
-                return victim.Data;
+        Unlink(victim);
+        return victim.Data;
+    }
+
+    /// <summary>The first block from <paramref name="node"/> on that no reader holds and no fetch is filling (only those are skipped: a few per worker and request in flight).</summary>
+    private static BlockEntry? Evictable(LinkedListNode<BlockEntry>? node, bool backwards)
+    {
+        for (; node is not null; node = backwards ? node.Previous : node.Next)
+        {
+            if (node.Value.Pins == 0 && !node.Value.Pending)
+            {
+                return node.Value;
             }
         }
 
@@ -231,16 +257,9 @@ internal sealed class BlockCache(long capacity, int blockSize)
 
     private void Trim(long target)
     {
-        LinkedListNode<BlockEntry>? node = _lru.Last;
-        while (node is not null && _bytes > target)
+        while (_bytes > target && (Evictable(_lru.Last, backwards: true) ?? Evictable(_ahead.First, backwards: false)) is { } victim)
         {
-            LinkedListNode<BlockEntry>? previous = node.Previous;
-            if (node.Value.Pins == 0 && !node.Value.Pending)
-            {
-                Remove(node.Value);
-            }
-
-            node = previous;
+            Remove(victim);
         }
     }
 
@@ -257,11 +276,15 @@ internal sealed class BlockCache(long capacity, int blockSize)
     {
         entry.Removed = true;
         _map.Remove((entry.ObjectId, entry.Index));
-        _lru.Remove(entry.Node!);
         if (entry.Unread)
         {
             entry.Unread = false;
             _unreadBytes -= blockSize;
+            _ahead.Remove(entry.Node!);
+        }
+        else
+        {
+            _lru.Remove(entry.Node!);
         }
     }
 }

@@ -15,10 +15,13 @@ namespace WindowDataset.Remote;
 internal sealed partial class RemoteEngine : IDisposable
 {
     private const long MaxRequestBytes = 16L << 20;
+
+    /// <summary>Retry tokens a retry costs; a success earns one back (<see cref="Refund"/>).</summary>
+    private const int RetryCost = 5;
     private readonly RemoteOptions _options;
     private readonly int _blockSize;
     private readonly TimeSpan _timeout;
-    private readonly SemaphoreSlim _limiter;
+    private readonly RequestLimiter _limiter;
     private readonly BlockCache _ram;
     private readonly DiskBlockCache? _disk;
     private readonly CancellationTokenSource _disposing = new();
@@ -27,7 +30,7 @@ internal sealed partial class RemoteEngine : IDisposable
     private S3Backend? _s3;
     private AzureBackend? _azure;
     private int _nextObjectId;
-    private int _retriesLeft;
+    private int _retryTokens;
     private long _opens;
     private long _requests;
     private long _bytesFetched;
@@ -47,9 +50,9 @@ internal sealed partial class RemoteEngine : IDisposable
         _options = options.Clone();
         _blockSize = checked((int)_options.BlockSize);
         _timeout = TimeSpan.FromMilliseconds(_options.RequestTimeoutMilliseconds);
-        _limiter = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
+        _limiter = new RequestLimiter(_options.Concurrency);
         _ram = new BlockCache(_options.MemoryCacheBytes == 0 ? DefaultCacheBytes : _options.MemoryCacheBytes, _blockSize);
-        _retriesLeft = _options.RetryBudget;
+        _retryTokens = _options.RetryBudget * RetryCost;
         if (_options.CacheDirectory is { } directory)
         {
             _disk = new DiskBlockCache(directory, _options.CacheBytes);
@@ -173,7 +176,7 @@ internal sealed partial class RemoteEngine : IDisposable
         _ram.Acquire(remote.Id, remote.Length, first, entries, count, created);
         try
         {
-            StartFetches(remote, created);
+            StartFetches(remote, created, urgent: true);
             int written = 0;
             for (int i = 0; i < count; i++)
             {
@@ -191,10 +194,7 @@ internal sealed partial class RemoteEngine : IDisposable
         }
         finally
         {
-            foreach (BlockEntry entry in entries)
-            {
-                _ram.Release(entry);
-            }
+            _ram.Release(entries, count);
         }
     }
 
@@ -213,7 +213,7 @@ internal sealed partial class RemoteEngine : IDisposable
         if (created.Count > 0)
         {
             // The disk cache is read on the pool, so that a hint never blocks its caller.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.StartFetches(state.Remote, state.Created), (Engine: this, Remote: remote, Created: created), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.StartFetches(state.Remote, state.Created, urgent: false), (Engine: this, Remote: remote, Created: created), preferLocal: false);
         }
     }
 
@@ -239,7 +239,7 @@ internal sealed partial class RemoteEngine : IDisposable
     }
 
     /// <summary>Groups the created (pending) entries into runs of consecutive blocks and fetches each run.</summary>
-    private void StartFetches(RemoteObject remote, List<BlockEntry> created)
+    private void StartFetches(RemoteObject remote, List<BlockEntry> created, bool urgent)
     {
         int start = 0;
         for (int i = 1; i <= created.Count; i++)
@@ -247,14 +247,14 @@ internal sealed partial class RemoteEngine : IDisposable
             if (i == created.Count || created[i].Index != created[i - 1].Index + 1 || (long)(i - start + 1) * _blockSize > MaxRequestBytes)
             {
                 BlockEntry[] run = created.GetRange(start, i - start).ToArray();
-                _ = FetchRunAsync(remote, run);
+                _ = FetchRunAsync(remote, run, urgent);
                 start = i;
             }
         }
     }
 
     /// <summary>Fills the pending entries of a run from the disk cache, else the network; never throws (errors go to the entries' readers).</summary>
-    private async Task FetchRunAsync(RemoteObject remote, BlockEntry[] run)
+    private async Task FetchRunAsync(RemoteObject remote, BlockEntry[] run, bool urgent)
     {
         int done = 0;
         try
@@ -275,7 +275,7 @@ internal sealed partial class RemoteEngine : IDisposable
                 }
 
                 // run[missEnd] (if any) was just read from disk: the network fetch covers [done, missEnd).
-                await FetchNetworkAsync(remote, run, done, missEnd).ConfigureAwait(false);
+                await FetchNetworkAsync(remote, run, done, missEnd, urgent).ConfigureAwait(false);
                 for (int i = done; i < missEnd; i++)
                 {
                     _disk?.Write(remote.DiskKey, run[i].Index, run[i].Data.AsSpan(0, run[i].Length));
@@ -301,7 +301,7 @@ internal sealed partial class RemoteEngine : IDisposable
         }
     }
 
-    private async Task FetchNetworkAsync(RemoteObject remote, BlockEntry[] run, int from, int to)
+    private async Task FetchNetworkAsync(RemoteObject remote, BlockEntry[] run, int from, int to, bool urgent)
     {
         long start = run[from].Index * _blockSize;
         long length = 0;
@@ -333,24 +333,30 @@ internal sealed partial class RemoteEngine : IDisposable
 
             Interlocked.Add(ref _bytesFetched, length);
             return true;
-        }).ConfigureAwait(false);
+        }, urgent).ConfigureAwait(false);
     }
 
-    /// <summary>Runs one request at a time under the concurrency limit, retrying transient failures with jittered exponential backoff within the budgets.</summary>
-    private async Task<T> WithRetriesAsync<T>(string name, string what, string? etag, Func<CancellationToken, Task<T>> request)
+    /// <summary>
+    /// Runs one request at a time under the concurrency limit, retrying transient failures with jittered exponential
+    /// backoff within the budgets. Read-ahead (<paramref name="urgent"/> false) queues behind urgent requests; its
+    /// retries do not.
+    /// </summary>
+    private async Task<T> WithRetriesAsync<T>(string name, string what, string? etag, Func<CancellationToken, Task<T>> request, bool urgent = true)
     {
         CancellationToken disposing = _disposing.Token;
         for (int attempt = 1; ; attempt++)
         {
             string reason;
-            await _limiter.WaitAsync(disposing).ConfigureAwait(false);
+            await _limiter.WaitAsync(urgent || attempt > 1, disposing).ConfigureAwait(false);
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(disposing);
                 timeout.CancelAfter(_timeout);
                 try
                 {
-                    return await request(timeout.Token).ConfigureAwait(false);
+                    T result = await request(timeout.Token).ConfigureAwait(false);
+                    Refund();
+                    return result;
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !disposing.IsCancellationRequested)
                 {
@@ -386,8 +392,9 @@ internal sealed partial class RemoteEngine : IDisposable
                 throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{name}: {what}: failed after {attempt} attempts: {Redact(reason)}."));
             }
 
-            if (Interlocked.Decrement(ref _retriesLeft) < 0)
+            if (Interlocked.Add(ref _retryTokens, -RetryCost) < 0)
             {
+                Interlocked.Add(ref _retryTokens, RetryCost);
                 throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{name}: {what}: failed after {attempt} attempts, the retry budget of {_options.RetryBudget} being spent: {Redact(reason)}."));
             }
 
@@ -400,6 +407,27 @@ internal sealed partial class RemoteEngine : IDisposable
             {
                 throw new ObjectDisposedException(nameof(RemoteEngine), $"{name}: {what}: the loader was disposed.");
             }
+        }
+    }
+
+    /// <summary>
+    /// Gives back a fifth of a retry for a request that succeeded, up to the budget: a steady failure rate under one
+    /// request in five never spends the budget over a long run, while an outage spends it within a few hundred
+    /// requests and the loader fails with a clear error instead of retrying for ever.
+    /// </summary>
+    private void Refund()
+    {
+        int cap = _options.RetryBudget * RetryCost;
+        int tokens = Volatile.Read(ref _retryTokens);
+        while (tokens < cap)
+        {
+            int seen = Interlocked.CompareExchange(ref _retryTokens, tokens + 1, tokens);
+            if (seen == tokens)
+            {
+                return;
+            }
+
+            tokens = seen;
         }
     }
 

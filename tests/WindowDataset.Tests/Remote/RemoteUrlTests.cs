@@ -60,7 +60,8 @@ public sealed class RemoteUrlTests
     [InlineData("memoryCacheBytes", "remote.memoryCacheBytes: expected 0 (sized for the read-ahead) or at least 4 blocks")]
     [InlineData("requestTimeoutMilliseconds", "remote.requestTimeoutMilliseconds: expected 1..3600000; found 0.")]
     [InlineData("maxRetries", "remote.maxRetries: expected 0..100; found -1.")]
-    [InlineData("retryBudget", "remote.retryBudget: expected >= 0; found -1.")]
+    [InlineData("retryBudget", "remote.retryBudget: expected 0..10000000; found -1.")]
+    [InlineData("readAheadBytes", "remote.readAheadBytes: expected >= 0; found -1.")]
     [InlineData("endpoint", "remote.endpoint: expected an http:// or https:// URL or null; found 'ftp://x'.")]
     [InlineData("cacheDirectory", "remote.cacheDirectory: expected a folder or null; found an empty string.")]
     public void Check_BadValue_NamesKey(string key, string message)
@@ -74,6 +75,7 @@ public sealed class RemoteUrlTests
             case "requestTimeoutMilliseconds": o.RequestTimeoutMilliseconds = 0; break;
             case "maxRetries": o.MaxRetries = -1; break;
             case "retryBudget": o.RetryBudget = -1; break;
+            case "readAheadBytes": o.ReadAheadBytes = -1; break;
             case "endpoint": o.Endpoint = "ftp://x"; break;
             case "cacheDirectory": o.CacheDirectory = string.Empty; break;
         }
