@@ -37,15 +37,15 @@ public sealed class RemoteOptions
     public long MemoryCacheBytes { get; set; }
 
     /// <summary>
-    /// Bytes of the next batches' windows whose requests are in flight or fetched ahead of the workers, for remote
-    /// sources (the loader's <c>readAhead</c> counts batches for local disks, where a few suffice). The loader reads
-    /// that many batches ahead (at least <c>readAhead</c>, at most 64) and sizes the block cache to hold them, within
-    /// half the memory budget or the fixed <see cref="MemoryCacheBytes"/>. Default 128 MiB (measured: with 10 % of
-    /// requests answered 503 and retried after a backoff, 2 batches ahead left the workers waiting on the retried
-    /// requests; 128 MiB keeps enough requests in flight to hide them).
+    /// For remote sources, read ahead by bytes rather than batches: the loader announces that many bytes of the next
+    /// batches' windows (at least <c>readAhead</c> batches, at most 64) and sizes the block cache to hold them, within
+    /// half the memory budget or the fixed <see cref="MemoryCacheBytes"/>. Default 0: <c>readAhead</c> batches, as for
+    /// local files (measured on localhost with 5 ms per request: 128 MiB ahead, 7 batches, ran at 0.45x the parallel
+    /// GETs against 0.57-0.75x with 2 batches; with 10 % 503s and no latency it made no difference). Raise it where
+    /// a batch's requests take longer than the workers take to gather one batch.
     /// </summary>
     [JsonConverter(typeof(ByteSizeConverter))]
-    public long ReadAheadBytes { get; set; } = 128L << 20;
+    public long ReadAheadBytes { get; set; }
 
     /// <summary>A folder for a local disk cache of fetched blocks, shared safely by processes on one machine. Null: no disk cache.</summary>
     public string? CacheDirectory { get; set; }

@@ -310,11 +310,11 @@ internal sealed class LoaderPlan : IDisposable
 
     /// <summary>The planner's settings: coalescing, the strided view's run rows (0: none) and the input buffer's rows per window.</summary>
     /// <summary>
-    /// The read-ahead distance for a remote source, in batches, and the block cache sized to hold it. A remote
-    /// request takes far longer than a disk read and a retry waits out a backoff, so the distance is set by bytes in
-    /// flight (<see cref="RemoteOptions.ReadAheadBytes"/>) rather than by the local default of a few batches: a batch
-    /// held up by a retried request is then one of many in flight, not the only one. Read-ahead may hold three
-    /// quarters of the cache (<see cref="Remote.BlockCache"/>); the rest is for the batches being gathered.
+    /// The read-ahead distance for a remote source, in batches (<c>readAhead</c>, or more by
+    /// <see cref="RemoteOptions.ReadAheadBytes"/>), and the block cache sized to hold it: read-ahead may hold three
+    /// quarters of the cache (<see cref="Remote.BlockCache"/>), the rest is for the batches being gathered. A cache
+    /// too small for the distance (fixed <c>memoryCacheBytes</c>, or half the budget) shortens the distance instead
+    /// of dropping read-ahead that does not fit.
     /// </summary>
     private int RemoteReadAhead(WindowLoaderOptions options, Remote.RemoteEngine remote, long span, long budget)
     {
@@ -326,9 +326,11 @@ internal sealed class LoaderPlan : IDisposable
         // Bytes a batch fetches: each window rounds out to blocks, about one block more than its bytes.
         long batchFetch = options.BatchSize * ((span * Source.RowBytes) + options.Remote.BlockSize);
         long wanted = Math.Max(options.ReadAhead, Math.Min(64, (options.Remote.ReadAheadBytes + batchFetch - 1) / batchFetch));
-        long cache = (wanted + Workers + 1) * batchFetch * 4 / 3;
+        // Not read yet at any time: the batches announced ahead, those the workers are gathering and the one a
+        // worker announces next; a read-ahead that does not fit is dropped and its windows wait one request each.
+        long cache = (wanted + Workers + 2) * batchFetch * 4 / 3;
         remote.GrowCache(Math.Min(cache, budget / 2));
-        long fits = (remote.CacheCapacity * 3 / 4 / batchFetch) - Workers;
+        long fits = (remote.CacheCapacity * 3 / 4 / batchFetch) - Workers - 1;
         return (int)Math.Clamp(Math.Min(wanted, fits), 1, 64);
     }
 

@@ -38,7 +38,7 @@ public sealed class RemoteReadAheadTests : IDisposable
         long wanted = ((16L << 20) + BatchFetch - 1) / BatchFetch; // 9 batches
         Assert.Equal(wanted, plan.ReadAhead);
         long unreadRoom = plan.Source.Remote!.CacheCapacity * 3 / 4;
-        Assert.True(unreadRoom >= (plan.ReadAhead + plan.Workers) * BatchFetch, $"cache {plan.Source.Remote.CacheCapacity} cannot hold {plan.ReadAhead} batches ahead");
+        Assert.True(unreadRoom >= (plan.ReadAhead + plan.Workers + 1) * BatchFetch, $"cache {plan.Source.Remote.CacheCapacity} cannot hold {plan.ReadAhead} batches ahead");
         Assert.True(plan.ScratchBytes + (plan.BufferCount * plan.BatchBytes) <= options.MemoryBudget);
     }
 
@@ -65,7 +65,7 @@ public sealed class RemoteReadAheadTests : IDisposable
         options.Remote.MemoryCacheBytes = 8L << 20;
         using LoaderPlan plan = LoaderPlan.ForLoader(options);
         Assert.Equal(8L << 20, plan.Source.Remote!.CacheCapacity);
-        Assert.Equal(1, plan.ReadAhead); // (8 MiB * 3/4) / 2 MB = 3 batches, less 2 workers
+        Assert.Equal(1, plan.ReadAhead); // (8 MiB * 3/4) / 2 MB = 3 batches, less 2 workers and 1: none left, at least 1
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class RemoteReadAheadTests : IDisposable
         options.MemoryBudget = 256L << 20;
         using LoaderPlan plan = LoaderPlan.ForLoader(options);
         Assert.Equal(128L << 20, plan.Source.Remote!.CacheCapacity);
-        Assert.Equal((((128L << 20) * 3 / 4) / BatchFetch) - 2, plan.ReadAhead);
+        Assert.Equal((((128L << 20) * 3 / 4) / BatchFetch) - 3, plan.ReadAhead);
     }
 
     [Fact]
