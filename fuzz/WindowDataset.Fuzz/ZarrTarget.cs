@@ -6,7 +6,7 @@ namespace WindowDataset.Fuzz;
 /// <summary>
 /// The bytes are Zarr array metadata, optionally followed by a 0x00 byte and the contents of chunk (0, ..., 0) (the
 /// first shard, when sharded). The metadata is written as <c>zarr.json</c> when it mentions <c>node_type</c>, else as
-/// <c>.zarray</c>, and opened with <see cref="ZarrStore.Open"/>; when accepted and the chunk is small, the chunk is
+/// <c>.zarray</c>, and opened with <see cref="ZarrStore.Open(string, string?)"/>; when accepted and the chunk is small, the chunk is
 /// decoded. Only <see cref="InvalidDataException"/> and <see cref="NotSupportedException"/> are expected failures
 /// (and <see cref="ArgumentException"/> from opening: group metadata with no array in it).
 /// </summary>
