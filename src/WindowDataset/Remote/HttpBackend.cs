@@ -25,31 +25,8 @@ internal sealed class HttpBackend : RemoteBackend
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public override async Task<RemoteObjectInfo> StatAsync(RemoteUrl url, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url.Uri);
-        request.Headers.Range = new RangeHeaderValue(0, 0);
-        using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        string? etag = response.Headers.ETag?.ToString();
-        int status = (int)response.StatusCode;
-        if (status == 416 && response.Content.Headers.ContentRange is { Length: 0 })
-        {
-            return new RemoteObjectInfo(0, etag);
-        }
-
-        if (status == 200)
-        {
-            throw new RemotePermanentException("expected 206 Partial Content to a range request; found 200 (the server does not serve byte ranges).");
-        }
-
-        ThrowOnStatus(status, response.ReasonPhrase);
-        if (response.Content.Headers.ContentRange is not { HasLength: true, Length: { } total })
-        {
-            throw new RemotePermanentException("expected a Content-Range header with the object's size; found none.");
-        }
-
-        return new RemoteObjectInfo(total, etag);
-    }
+    public override async Task<RemoteObjectInfo> StatAsync(RemoteUrl url, CancellationToken cancellationToken) =>
+        (await StatCoreAsync(url, missingIsNull: false, cancellationToken).ConfigureAwait(false)).GetValueOrDefault();
 
     public override async Task<RangeResponse> GetRangeAsync(RemoteUrl url, string? etag, long offset, long length, CancellationToken cancellationToken)
     {
@@ -136,14 +113,20 @@ internal sealed class HttpBackend : RemoteBackend
         }
     }
 
-    public override async Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken)
+    public override Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken) =>
+        StatCoreAsync(url, missingIsNull: true, cancellationToken);
+
+    /// <summary>
+    /// Size and ETag by a one-byte ranged GET rather than a HEAD (presigned URLs are signed for GET only); with
+    /// <paramref name="missingIsNull"/>, 404 and 410 give null instead of an error.
+    /// </summary>
+    private async Task<RemoteObjectInfo?> StatCoreAsync(RemoteUrl url, bool missingIsNull, CancellationToken cancellationToken)
     {
-        // The same one-byte probe as StatAsync (presigned URLs are signed for GET only); 404 means no such object.
         using var request = new HttpRequestMessage(HttpMethod.Get, url.Uri);
         request.Headers.Range = new RangeHeaderValue(0, 0);
         using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         int status = (int)response.StatusCode;
-        if (status is 404 or 410)
+        if (missingIsNull && status is 404 or 410)
         {
             return null;
         }

@@ -97,36 +97,14 @@ internal sealed class S3Backend : RemoteBackend
     public override async Task<List<string>> ListAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
-        var request = new ListObjectsV2Request { BucketName = container, Prefix = prefix };
-        for (int page = 0; page < 1_000_000; page++)
+        await ListPagesAsync(new ListObjectsV2Request { BucketName = container, Prefix = prefix }, response =>
         {
-            ListObjectsV2Response response;
-            try
+            foreach (S3Object o in response.S3Objects ?? [])
             {
-                response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+                keys.Add(o.Key);
             }
-            catch (AmazonS3Exception e)
-            {
-                throw Translate(e);
-            }
-
-            if (response.S3Objects is { } objects)
-            {
-                foreach (S3Object o in objects)
-                {
-                    keys.Add(o.Key);
-                }
-            }
-
-            if (response.IsTruncated != true || string.IsNullOrEmpty(response.NextContinuationToken))
-            {
-                return keys;
-            }
-
-            request.ContinuationToken = response.NextContinuationToken;
-        }
-
-        throw new RemotePermanentException("expected the listing to end; found more than a million pages.");
+        }, cancellationToken).ConfigureAwait(false);
+        return keys;
     }
 
     public override async Task<ObjectResponse?> GetObjectAsync(RemoteUrl url, CancellationToken cancellationToken)
@@ -168,8 +146,14 @@ internal sealed class S3Backend : RemoteBackend
     public override async Task<List<string>> ListFoldersAsync(RemoteUrl url, string container, string prefix, CancellationToken cancellationToken)
     {
         var folders = new List<string>();
-        var request = new ListObjectsV2Request { BucketName = container, Prefix = prefix, Delimiter = "/" };
-        for (int page = 0; page < 1_000_000; page++)
+        await ListPagesAsync(new ListObjectsV2Request { BucketName = container, Prefix = prefix, Delimiter = "/" }, response => folders.AddRange(response.CommonPrefixes ?? []), cancellationToken).ConfigureAwait(false);
+        return folders;
+    }
+
+    /// <summary>Runs a listing page by page, handing each page to <paramref name="page"/>, at most a million pages.</summary>
+    private async Task ListPagesAsync(ListObjectsV2Request request, Action<ListObjectsV2Response> page, CancellationToken cancellationToken)
+    {
+        for (int pages = 0; pages < 1_000_000; pages++)
         {
             ListObjectsV2Response response;
             try
@@ -181,14 +165,10 @@ internal sealed class S3Backend : RemoteBackend
                 throw Translate(e);
             }
 
-            if (response.CommonPrefixes is { } prefixes)
-            {
-                folders.AddRange(prefixes);
-            }
-
+            page(response);
             if (response.IsTruncated != true || string.IsNullOrEmpty(response.NextContinuationToken))
             {
-                return folders;
+                return;
             }
 
             request.ContinuationToken = response.NextContinuationToken;
