@@ -63,7 +63,7 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
         BatchBufferRequest? targetRequest = _layout.TargetItemShape is null ? null : new BatchBufferRequest(BatchBufferRole.Target, _layout.TargetElementType, _layout.TargetShape(options.BatchSize)!, _layout.TargetBatchBytes);
         BatchBufferRequest[] extraRequests = InputRequests(_layout, options.BatchSize);
         _pool = new BufferPool(_plan.BufferCount, () => BatchSlot.Create(alloc, inputRequest, targetRequest, extraRequests));
-        _release = _pool.Return;
+        _release = _pool.ReturnDeferred;
         Info = ArrayInfo.From(_plan.Source);
         TargetInfo = _plan.Labels is null ? null : ArrayInfo.From(_plan.Labels);
     }

@@ -13,7 +13,24 @@ internal sealed class BatchSlot
         Starts = new long[batchSize];
         ReadKeys = new long[batchSize];
         ReadOrder = new int[batchSize];
+        int observers = (input is IBatchMemoryFillObserver ? 1 : 0) + (target is IBatchMemoryFillObserver ? 1 : 0);
+        foreach (IBatchMemory memory in Extra)
+        {
+            observers += memory is IBatchMemoryFillObserver ? 1 : 0;
+        }
+
+        _observers = observers == 0 ? [] : new IBatchMemoryFillObserver[observers];
+        int next = 0;
+        AddObserver(input, ref next);
+        AddObserver(target, ref next);
+        foreach (IBatchMemory memory in Extra)
+        {
+            AddObserver(memory, ref next);
+        }
     }
+
+    /// <summary>The buffers that implement <see cref="IBatchMemoryFillObserver"/>, the input's first (found once, not per batch).</summary>
+    private readonly IBatchMemoryFillObserver[] _observers;
 
     public IBatchMemory Input { get; }
 
@@ -81,6 +98,17 @@ internal sealed class BatchSlot
         return new BatchSlot(inputMemory, targetMemory, (int)input.Shape[0], extraMemory);
     }
 
+    /// <summary>Tells the buffers that observe fills that this slot's batch is written (on the worker that wrote it).</summary>
+    public void NotifyFilled()
+    {
+        IBatchMemoryFillObserver[] observers = _observers;
+        for (int i = 0; i < observers.Length; i++)
+        {
+            // Only the input holds a strided run; targets and aligned inputs are always (Count, ...) batches.
+            observers[i].OnFilled(Count, WindowStrideBytes != 0 && ReferenceEquals(observers[i], Input));
+        }
+    }
+
     /// <summary>Ends the current lease: every view handed out for it turns invalid.</summary>
     public void EndLease() => Interlocked.Increment(ref _generation);
 
@@ -91,6 +119,14 @@ internal sealed class BatchSlot
         foreach (IBatchMemory extra in Extra)
         {
             extra.Dispose();
+        }
+    }
+
+    private void AddObserver(IBatchMemory? memory, ref int next)
+    {
+        if (memory is IBatchMemoryFillObserver observer)
+        {
+            _observers[next++] = observer;
         }
     }
 

@@ -13,6 +13,8 @@ internal sealed class BufferPool : IDisposable
     private readonly List<BatchSlot> _all = [];
     private readonly Func<BatchSlot> _create;
     private readonly int _capacity;
+    private readonly int _burst;
+    private int _deferred;
     private bool _disposed;
 
     public BufferPool(int capacity, Func<BatchSlot> create)
@@ -21,9 +23,13 @@ internal sealed class BufferPool : IDisposable
         _capacity = capacity;
         _create = create;
         _available = new SemaphoreSlim(capacity, capacity);
+        _burst = Math.Clamp(capacity / 4, 1, 8);
     }
 
     public int Capacity => _capacity;
+
+    /// <summary>Slots a worker can take without waiting (the semaphore's count; deferred returns not included).</summary>
+    internal int AvailableForTests => _available.CurrentCount;
 
     /// <summary>Slots currently handed out (being filled, waiting for the consumer, or held by it).</summary>
     public int Outstanding
@@ -55,7 +61,13 @@ internal sealed class BufferPool : IDisposable
     /// <summary>Waits for a free slot; throws <see cref="OperationCanceledException"/> when cancelled.</summary>
     public BatchSlot Take(CancellationToken cancellationToken)
     {
-        _available.Wait(cancellationToken);
+        if (!_available.Wait(0, cancellationToken))
+        {
+            // About to block: slots the consumer returned without a wake-up are this worker's to take.
+            Flush();
+            _available.Wait(cancellationToken);
+        }
+
         lock (_free)
         {
             if (_disposed)
@@ -65,6 +77,54 @@ internal sealed class BufferPool : IDisposable
             }
 
             return _free.Pop();
+        }
+    }
+
+    /// <summary>
+    /// Returns a slot the consumer is done with, waking a waiting worker only once every few slots: a wake-up
+    /// costs the consumer's thread a system call (often a cross-core interrupt on a VM) once per batch otherwise.
+    /// A worker about to block takes the deferred slots itself, and the consumer calls <see cref="Flush"/> before
+    /// it waits for a batch, so a deferred slot never holds up the stream.
+    /// </summary>
+    public void ReturnDeferred(BatchSlot slot)
+    {
+        int release;
+        lock (_free)
+        {
+            Debug.Assert(!_free.Contains(slot), "slot returned twice");
+            if (_disposed)
+            {
+                _all.Remove(slot);
+                slot.Free();
+                return;
+            }
+
+            _free.Push(slot);
+            if (++_deferred < _burst)
+            {
+                return;
+            }
+
+            release = _deferred;
+            _deferred = 0;
+        }
+
+        _available.Release(release);
+    }
+
+    /// <summary>Makes the slots returned by <see cref="ReturnDeferred"/> available to the workers now.</summary>
+    public void Flush()
+    {
+        int release;
+        lock (_free)
+        {
+            release = _deferred;
+            _deferred = 0;
+        }
+
+        if (release > 0)
+        {
+            _available.Release(release);
         }
     }
 

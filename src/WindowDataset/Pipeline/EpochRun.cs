@@ -117,6 +117,7 @@ internal sealed class EpochRun : IDisposable
         CancellationToken token = _stop.Token;
         if (!_ready.Reader.TryRead(out Task<BatchSlot>? task))
         {
+            _pool.Flush();
             long waitStart = Stopwatch.GetTimestamp();
             try
             {
@@ -142,6 +143,7 @@ internal sealed class EpochRun : IDisposable
 
         if (!task.IsCompleted)
         {
+            _pool.Flush();
             long waitStart = Stopwatch.GetTimestamp();
             try
             {
@@ -166,6 +168,7 @@ internal sealed class EpochRun : IDisposable
         CancellationToken token = _stop.Token;
         if (!_ready.Reader.TryRead(out Task<BatchSlot>? task))
         {
+            _pool.Flush();
             long waitStart = Stopwatch.GetTimestamp();
             try
             {
@@ -191,6 +194,7 @@ internal sealed class EpochRun : IDisposable
 
         if (!task.IsCompleted)
         {
+            _pool.Flush();
             long waitStart = Stopwatch.GetTimestamp();
             try
             {
@@ -239,6 +243,7 @@ internal sealed class EpochRun : IDisposable
             _taken = null;
         }
 
+        _pool.Flush();
         _stop.Cancel();
         foreach (Thread t in _threads)
         {
@@ -500,6 +505,7 @@ internal sealed class EpochRun : IDisposable
                 long gatherStart = Stopwatch.GetTimestamp();
                 _gatherer.Gather(slot, scratch, uncached: readAhead.Cold, token);
                 readAhead.Record(slot.Count * _layout.WindowBytes, Stopwatch.GetElapsedTime(gatherStart).TotalSeconds);
+                slot.NotifyFilled();
                 long busyEnd = Stopwatch.GetTimestamp();
                 Volatile.Write(ref _busyTicks[worker], _busyTicks[worker] + (busyEnd - busyStart));
                 Volatile.Write(ref _busySince[worker], 0);
