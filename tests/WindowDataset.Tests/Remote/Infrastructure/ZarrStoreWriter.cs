@@ -32,4 +32,34 @@ public static class ZarrStoreWriter
 
         return directory;
     }
+
+    /// <summary>
+    /// A v3 store of one (rows, columns) float32 shard of inner chunks of <paramref name="innerRows"/> whole rows
+    /// (uncompressed, index at the end, no checksum), element (r, c) = r * columns + c; returns the store's directory.
+    /// </summary>
+    public static string ShardedFloat32(string directory, int rows, int columns, int innerRows)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "c", "0"));
+        File.WriteAllText(Path.Combine(directory, "zarr.json"), string.Create(CultureInfo.InvariantCulture,
+            $$$"""{"zarr_format": 3, "node_type": "array", "shape": [{{{rows}}}, {{{columns}}}], "data_type": "float32", "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [{{{rows}}}, {{{columns}}}]}}, "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}}, "fill_value": 0.0, "codecs": [{"name": "sharding_indexed", "configuration": {"chunk_shape": [{{{innerRows}}}, {{{columns}}}], "codecs": [{"name": "bytes", "configuration": {"endian": "little"}}], "index_codecs": [{"name": "bytes", "configuration": {"endian": "little"}}], "index_location": "end"}}]}"""));
+        int inner = rows / innerRows;
+        int innerBytes = innerRows * columns * 4;
+        byte[] shard = new byte[(inner * innerBytes) + (inner * 16)];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(shard.AsSpan(((r * columns) + c) * 4), (r * columns) + c);
+            }
+        }
+
+        for (int i = 0; i < inner; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(shard.AsSpan((inner * innerBytes) + (16 * i)), (ulong)(i * innerBytes));
+            BinaryPrimitives.WriteUInt64LittleEndian(shard.AsSpan((inner * innerBytes) + (16 * i) + 8), (ulong)innerBytes);
+        }
+
+        File.WriteAllBytes(Path.Combine(directory, "c", "0", "0"), shard);
+        return directory;
+    }
 }
