@@ -204,12 +204,12 @@ internal sealed class ObjectReadAhead
     {
         lock (_gate)
         {
+            entry.Done.TrySetException(error);
             if (!entry.Claimed)
             {
                 Remove(entry);
+                _ = entry.Done.Task.Exception; // nobody waits for it: observed here, the next read asks again
             }
-
-            entry.Done.TrySetException(error);
         }
     }
 
