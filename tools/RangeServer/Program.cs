@@ -61,7 +61,7 @@ app.Use(async (context, next) =>
 
     await next(context).ConfigureAwait(false);
 });
-app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
+app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root, Microsoft.Extensions.FileProviders.Physical.ExclusionFilters.None), ServeUnknownFileTypes = true });
 Console.WriteLine($"serving {root} on http://127.0.0.1:{port}/ (fail {fail:P0}, latency {latency} ms)");
 app.Run();
 return 0;
