@@ -1,8 +1,8 @@
 using WindowDataset.Formats.Zarr;
 using WindowDataset.Remote;
 using WindowDataset.Sources;
-using WindowDataset.Tests.Formats.Zarr.Infrastructure;
 using WindowDataset.Tests.Formats;
+using WindowDataset.Tests.Formats.Zarr.Infrastructure;
 using WindowDataset.Tests.Infrastructure;
 using WindowDataset.Tests.Remote.Infrastructure;
 
