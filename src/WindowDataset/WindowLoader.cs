@@ -182,6 +182,9 @@ public sealed class WindowLoader : IDisposable, IAsyncDisposable
 
     internal BufferPool Pool => _pool;
 
+    /// <summary>The plan (sources, caches, remote engines), for tests.</summary>
+    internal LoaderPlan Plan => _plan;
+
     /// <summary>
     /// The batches of <paramref name="range"/>, in order, as one stream (each batch carries its
     /// <see cref="WindowBatch.Epoch"/>; the workers do not stop between epochs). The previous batch is disposed when

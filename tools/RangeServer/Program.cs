@@ -2,8 +2,9 @@ using Microsoft.Extensions.FileProviders;
 
 // Serves the files of one folder on 127.0.0.1 with what object storage gives a ranged reader: byte ranges (206 with
 // Content-Range), ETags and Last-Modified (ASP.NET Core's static file middleware). For trying remote sources
-// locally, and for benchmarking them under faults: --fail R answers a share R of ranged GETs with 503 (seeded, so a
-// run can be repeated), --latency-ms L delays every ranged GET by L ms (a link that is not localhost).
+// locally, and for benchmarking them under faults: --fail R answers a share R of GETs with 503 (seeded, so a run can
+// be repeated), --latency-ms L delays every GET by L ms (a link that is not localhost). Both apply to ranged GETs and
+// to GETs of whole objects (Zarr chunks and metadata).
 //   dotnet tools/RangeServer/bin/Release/net10.0/RangeServer.dll <folder> <port> [--fail 0.1] [--latency-ms 5] [--seed 1]
 if (args.Length < 2 || !Directory.Exists(args[0]) || !int.TryParse(args[1], out int port) || port is < 1 or > 65535)
 {
@@ -38,7 +39,7 @@ builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 WebApplication app = builder.Build();
 app.Use(async (context, next) =>
 {
-    if (context.Request.Headers.Range.Count > 0)
+    if (context.Request.Headers.Range.Count > 0 || HttpMethods.IsGet(context.Request.Method))
     {
         if (latency > 0)
         {
@@ -60,7 +61,7 @@ app.Use(async (context, next) =>
 
     await next(context).ConfigureAwait(false);
 });
-app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root), ServeUnknownFileTypes = true });
+app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root, Microsoft.Extensions.FileProviders.Physical.ExclusionFilters.None), ServeUnknownFileTypes = true });
 Console.WriteLine($"serving {root} on http://127.0.0.1:{port}/ (fail {fail:P0}, latency {latency} ms)");
 app.Run();
 return 0;

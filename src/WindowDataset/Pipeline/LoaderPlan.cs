@@ -276,7 +276,7 @@ internal sealed class LoaderPlan : IDisposable
         long budget = options.MemoryBudget;
         if (Source.Remote is { } remote)
         {
-            ReadAhead = RemoteReadAhead(options, remote, span, budget);
+            ReadAhead = ObjectReadAhead(options, remote, span, budget) ? options.ReadAhead : RemoteReadAhead(options, remote, span, budget);
         }
 
         long minimumCache = options.ChunkCache is { } asked && _minimumCacheBytes > 0 ? Math.Max(asked, _minimumCacheBytes) : _minimumCacheBytes;
@@ -332,6 +332,49 @@ internal sealed class LoaderPlan : IDisposable
         remote.GrowCache(Math.Min(cache, budget / 2));
         long fits = (remote.CacheCapacity * 3 / 4 / batchFetch) - Workers - 1;
         return (int)Math.Clamp(Math.Min(wanted, fits), 1, 64);
+    }
+
+    /// <summary>
+    /// Remote Zarr arrays of whole chunk objects: the chunks the next batches' windows touch are fetched ahead as
+    /// whole objects into the engine's whole-object read-ahead, sized here, in the budget: (readAhead + 1) batches of
+    /// the chunks their windows may touch, each the largest pooled buffer its object may need, at most a quarter of
+    /// the budget and half of what the batch buffers, scratch and smallest chunk cache leave (hints past it are
+    /// dropped, their chunks read on demand). Their ETag table takes at most 16 MiB (a sixteenth of the budget).
+    /// The chunk cache takes the rest, as before. True when every chunked shard is of that kind (the block cache,
+    /// which whole chunk objects do not use, is then not grown for the read-ahead).
+    /// </summary>
+    private bool ObjectReadAhead(WindowLoaderOptions options, Remote.RemoteEngine remote, long span, long budget)
+    {
+        long perChunk = 0, chunkRows = 1, band = 1;
+        bool all = true;
+        foreach (ShardFile s in Source.Shards)
+        {
+            long bytes = s.Chunks?.ReadAheadObjectBytes ?? 0;
+            all &= bytes > 0;
+            if (bytes > perChunk)
+            {
+                perChunk = bytes;
+                chunkRows = s.Chunks!.ChunkShape[0];
+                band = 1;
+                for (int axis = 1; axis < s.Chunks.GridShape.Length; axis++)
+                {
+                    band *= s.Chunks.GridShape[axis];
+                }
+            }
+        }
+
+        if (perChunk == 0)
+        {
+            return false;
+        }
+
+        long room = Math.Max(0, budget - ScratchBytes - _minimumCacheBytes - (2 * BatchBytes));
+        long versions = Math.Min(Math.Min(Remote.ObjectVersions.DefaultCapacityBytes, budget / 16), room / 2);
+        long windowChunks = (((span - 1) / chunkRows) + 2) * band;
+        long batchBytes = Math.Min(options.BatchSize * windowChunks, Math.Max(1, TotalChunks(Source))) * perChunk;
+        long share = options.ReadAhead == 0 ? 0 : Math.Min(Math.Min((options.ReadAhead + 1L) * batchBytes, budget / 4), (room - versions) / 2);
+        remote.ConfigureObjects(share < perChunk ? 0 : share, versions);
+        return all;
     }
 
     private (bool Coalesce, long StridedRows, int BufferWindow) ReadOnce(WindowLoaderOptions options, bool pipelined, long span)

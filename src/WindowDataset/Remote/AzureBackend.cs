@@ -116,7 +116,7 @@ internal sealed class AzureBackend(TimeSpan timeout) : RemoteBackend
         }
 
         BlobDownloadStreamingResult result = response.Value;
-        return new ObjectResponse(result.Content, result.Details.ContentLength, result);
+        return new ObjectResponse(result.Content, result.Details.ContentLength, result.Details.ETag.ToString(), result);
     }
 
     public override async Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken)

@@ -104,7 +104,7 @@ internal sealed class HttpBackend : RemoteBackend
             }
 
             Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new ObjectResponse(body, response.Content.Headers.ContentLength, response);
+            return new ObjectResponse(body, response.Content.Headers.ContentLength, response.Headers.ETag?.ToString(), response);
         }
         catch
         {

@@ -28,6 +28,8 @@ internal sealed class RemoteByteSource(RemoteEngine engine, RemoteObject remote)
         }
     }
 
+    public override bool ReadsAhead => true;
+
     public override void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

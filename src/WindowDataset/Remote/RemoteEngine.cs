@@ -24,6 +24,8 @@ internal sealed partial class RemoteEngine : IDisposable
     private readonly RequestLimiter _limiter;
     private readonly BlockCache _ram;
     private readonly DiskBlockCache? _disk;
+    private readonly ObjectReadAhead _ahead = new();
+    private readonly ObjectVersions _versions = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly Lock _clientsGate = new();
     private HttpBackend? _http;
@@ -37,7 +39,11 @@ internal sealed partial class RemoteEngine : IDisposable
     private long _bytesDelivered;
     private long _retries;
     private long _failed;
+    private long _aheadStarted;
+    private long _aheadReady;
+    private long _aheadJoined;
     private int _disposed;
+    private bool _objectsConfigured;
 
     public RemoteEngine(RemoteOptions options)
     {
@@ -86,7 +92,12 @@ internal sealed partial class RemoteEngine : IDisposable
         _ram.Hits,
         _disk?.Hits ?? 0,
         _ram.Bytes,
-        _disk?.Bytes ?? 0);
+        _disk?.Bytes ?? 0,
+        Interlocked.Read(ref _aheadStarted),
+        Interlocked.Read(ref _aheadReady),
+        Interlocked.Read(ref _aheadJoined),
+        _ahead.Peak,
+        _ahead.Dropped + _ahead.Stale);
 
     /// <summary>Whether <paramref name="path"/> is a URL (<c>s3://</c>, <c>az://</c>, <c>http(s)://</c>) rather than a local path.</summary>
     public static bool IsUrl(string? path) => RemoteUrl.IsUrl(path);
@@ -236,6 +247,7 @@ internal sealed partial class RemoteEngine : IDisposable
 
         // _disposing is cancelled, not disposed: fetches still in flight read its token as they unwind.
         _ram.Clear();
+        _ahead.Clear();
     }
 
     /// <summary>Groups the created (pending) entries into runs of consecutive blocks and fetches each run.</summary>

@@ -11,6 +11,11 @@ namespace WindowDataset.Remote;
 /// <param name="DiskHits">Blocks read from the disk cache.</param>
 /// <param name="RamBytes">Bytes the RAM cache holds now.</param>
 /// <param name="DiskBytes">Bytes this process believes the disk cache holds.</param>
+/// <param name="ObjectsReadAhead">Whole-object GETs (Zarr chunks) sent ahead of a demand read.</param>
+/// <param name="ObjectReadAheadReady">Demand reads of a whole object that found its read-ahead GET complete.</param>
+/// <param name="ObjectReadAheadJoined">Demand reads of a whole object that waited for its read-ahead GET still in flight.</param>
+/// <param name="ObjectReadAheadPeakBytes">The most bytes the whole-object read-ahead held or reserved at once.</param>
+/// <param name="ObjectReadAheadDropped">Whole-object hints dropped for want of room, and read-ahead dropped unread.</param>
 internal sealed record RemoteStatistics(
     long Opens,
     long Requests,
@@ -21,4 +26,9 @@ internal sealed record RemoteStatistics(
     long RamHits,
     long DiskHits,
     long RamBytes,
-    long DiskBytes);
+    long DiskBytes,
+    long ObjectsReadAhead = 0,
+    long ObjectReadAheadReady = 0,
+    long ObjectReadAheadJoined = 0,
+    long ObjectReadAheadPeakBytes = 0,
+    long ObjectReadAheadDropped = 0);

@@ -123,7 +123,7 @@ internal sealed class S3Backend : RemoteBackend
             throw Translate(e);
         }
 
-        return new ObjectResponse(response.ResponseStream, response.ContentLength, response);
+        return new ObjectResponse(response.ResponseStream, response.ContentLength, response.ETag, response);
     }
 
     public override async Task<RemoteObjectInfo?> TryStatAsync(RemoteUrl url, CancellationToken cancellationToken)

@@ -46,8 +46,8 @@ internal sealed class ArraySource : IDisposable
     /// <summary>The engine that reads this source's URLs (owned); null when every path is local.</summary>
     public RemoteEngine? Remote { get; private set; }
 
-    /// <summary>Bytes of the remote engine's RAM block cache (part of the memory budget); 0 for local sources.</summary>
-    public long RemoteCacheBytes => Remote?.CacheCapacity ?? 0;
+    /// <summary>Bytes of the remote engine's RAM block cache and whole-object read-ahead (part of the memory budget); 0 for local sources.</summary>
+    public long RemoteCacheBytes => (Remote?.CacheCapacity ?? 0) + (Remote?.ObjectBytes ?? 0);
 
     public ElementType ElementType { get; }
 

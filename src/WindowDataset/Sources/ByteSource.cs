@@ -32,5 +32,8 @@ internal abstract class ByteSource : IDisposable
     {
     }
 
+    /// <summary>Whether <see cref="WillNeed"/> does anything (a remote source); false for local bytes, so callers skip working out what to announce.</summary>
+    public virtual bool ReadsAhead => false;
+
     public abstract void Dispose();
 }

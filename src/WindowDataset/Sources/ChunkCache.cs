@@ -134,6 +134,15 @@ internal sealed unsafe class ChunkCache : IDisposable
         return new Lease(this, slot);
     }
 
+    /// <summary>Whether chunk <paramref name="linear"/> of shard <paramref name="shard"/> is cached or being decoded now.</summary>
+    public bool Contains(int shard, long linear)
+    {
+        lock (_gate)
+        {
+            return _map.TryGetValue(new ChunkKey(shard, linear), out Slot? slot) && slot.State is SlotState.Loading or SlotState.Ready;
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -90,6 +90,26 @@ internal abstract class ChunkedArray : IDisposable
     /// </summary>
     public abstract bool TryReadChunk(ReadOnlySpan<long> chunk, Span<byte> destination);
 
+    /// <summary>Whether <see cref="WillNeedChunk"/> can fetch chunks ahead (a remote array); false for local files, which read as before.</summary>
+    public virtual bool ReadsAhead => false;
+
+    /// <summary>
+    /// Starts fetching the stored bytes of the chunk at grid coordinates <paramref name="chunk"/> for a later
+    /// <see cref="TryReadChunk"/>; <paramref name="stillNeeded"/>, when given, is asked before a request goes out
+    /// and says whether the caller still lacks the chunk. Never blocks on I/O and never throws: a failure shows at
+    /// the read.
+    /// </summary>
+    public virtual void WillNeedChunk(ReadOnlySpan<long> chunk, Func<bool>? stillNeeded)
+    {
+    }
+
+    /// <summary>
+    /// Bytes one chunk fetched ahead as a whole object (a remote Zarr chunk) holds at most in the engine's
+    /// whole-object read-ahead; 0 when chunks are not read ahead that way (local, HDF5 and sharded chunks go
+    /// through the block cache, if at all).
+    /// </summary>
+    public virtual long ReadAheadObjectBytes => 0;
+
     /// <summary>"<c>path: name: chunk (i, j)</c>": the prefix of every message about one chunk.</summary>
     public string Describe(ReadOnlySpan<long> chunk)
     {

@@ -73,11 +73,50 @@ internal sealed class ChunkedRowReader : RowReader
         }
     }
 
+    /// <summary>
+    /// Flat shards: the flat reader's hint. Chunked shards read by URL: every chunk the rows touch that is neither
+    /// cached nor being decoded starts fetching (<see cref="ChunkedArray.WillNeedChunk"/>), so that the worker that
+    /// reads it later finds it on its way or arrived; local chunked shards: nothing, as before.
+    /// </summary>
     public override void WillNeed(int shard, long row, int rows)
     {
-        if (Source.Shards[shard].Chunks is null)
+        ShardFile file = Source.Shards[shard];
+        if (file.Chunks is not { } array)
         {
             Flat.WillNeed(shard, row, rows);
+            return;
+        }
+
+        if (array.ReadsAhead && rows > 0 && row >= 0 && row < file.Rows)
+        {
+            HintChunks(shard, array, row, Math.Min(file.Rows, row + rows));
+        }
+    }
+
+    /// <summary>Hints every chunk rows [row, end) touch (kept apart from <see cref="WillNeed"/>: its closure allocates only here).</summary>
+    private void HintChunks(int shard, ChunkedArray array, long row, long end)
+    {
+        int rank = array.Shape.Length;
+        Span<long> coords = stackalloc long[rank];
+        long chunkRows = array.ChunkShape[0];
+        for (long g0 = row / chunkRows; g0 * chunkRows < end; g0++)
+        {
+            coords.Clear();
+            coords[0] = g0;
+            while (true)
+            {
+                long linear = Linear(coords, array.GridShape);
+                if (!_cache.Contains(shard, linear))
+                {
+                    // Asked again once the object is reserved: a worker may have started reading the chunk meanwhile.
+                    array.WillNeedChunk(coords, () => !_cache.Contains(shard, linear));
+                }
+
+                if (!Next(coords, array.GridShape))
+                {
+                    break;
+                }
+            }
         }
     }
 

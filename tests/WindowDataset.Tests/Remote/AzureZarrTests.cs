@@ -1,5 +1,9 @@
+using WindowDataset.Formats.Zarr;
+using WindowDataset.Remote;
+using WindowDataset.Sources;
 using WindowDataset.Tests.Formats;
 using WindowDataset.Tests.Formats.Zarr.Infrastructure;
+using WindowDataset.Tests.Infrastructure;
 using WindowDataset.Tests.Remote.Infrastructure;
 
 namespace WindowDataset.Tests.Remote;
@@ -41,6 +45,62 @@ public sealed class AzureZarrTests(AzuriteFixture azure)
         string url = Upload("v2/group_one.zarr");
         var remote = new SourceOptions { Paths = [url] };
         ChunkedSourceLoaderTests.AssertSameWindows(remote, SourceOptions.FromPaths(ZarrFixtures.Full("v2/group_one.zarr")));
+    }
+
+    [Fact]
+    public void Read_EpochWithChunkReadAhead_EqualsTheLocalStoreWithChunksFetchedAhead()
+    {
+        using var dir = new TempDirectory();
+        string local = ZarrStoreWriter.Float32(dir.File("r.zarr"), 1200, 8, 40);
+        string url = UploadStore(local, "readahead/r.zarr");
+        var options = new WindowLoaderOptions { Source = new SourceOptions { Paths = [url] }, Window = 6, BatchSize = 8, Workers = 2, Seed = 2, ReadAhead = 2, Remote = new RemoteOptions { BackoffMilliseconds = 1 } };
+        WindowLoaderOptions reference = options.Clone();
+        reference.Source = SourceOptions.FromPaths(local);
+        using var loader = new WindowLoader(options);
+        using var expected = new WindowLoader(reference);
+        using IEnumerator<WindowBatch> want = expected.Read(ReadRange.ForEpoch(0)).GetEnumerator();
+        foreach (WindowBatch batch in loader.Read(ReadRange.ForEpoch(0)))
+        {
+            using (batch)
+            {
+                Assert.True(want.MoveNext());
+                using WindowBatch w = want.Current;
+                Assert.True(w.Data.SequenceEqual(batch.Data), $"batch {batch.Index} differs");
+            }
+        }
+
+        Assert.False(want.MoveNext());
+        RemoteStatistics stats = loader.Plan.Source.Remote!.Statistics;
+        Assert.True(stats.ObjectsReadAhead > 0, "chunks were requested ahead");
+        Assert.True(stats.ObjectReadAheadReady + stats.ObjectReadAheadJoined > 0);
+        Assert.True(stats.ObjectReadAheadPeakBytes <= loader.Plan.Source.Remote.ObjectReadAheadCapacity);
+    }
+
+    [Fact]
+    public void TryReadChunk_ChunkRewrittenInContainerAfterItsFirstRead_IOExceptionWithBothETags()
+    {
+        using var dir = new TempDirectory();
+        string local = ZarrStoreWriter.Float32(dir.File("w.zarr"), 80, 4, 40);
+        string url = UploadStore(local, "rewrite/w.zarr");
+        using var engine = new RemoteEngine(new RemoteOptions { BackoffMilliseconds = 1 });
+        using ChunkedArray chunks = ZarrStore.Open(engine, url, null).Chunks!;
+        byte[] buffer = new byte[chunks.ChunkBytes];
+        Assert.True(chunks.TryReadChunk([1, 0], buffer));
+        string pinned = engine.PinnedETag(url + "/1.0")!;
+        Assert.NotNull(pinned);
+        Assert.True(chunks.TryReadChunk([1, 0], buffer));
+
+        azure.Put("zarr/rewrite/w.zarr/1.0", new byte[buffer.Length]);
+        IOException ex = Assert.Throws<IOException>(() => chunks.TryReadChunk([1, 0], buffer));
+        Assert.Contains($"{url}/1.0: GET: the object changed since it was first read (ETag {pinned}, now ", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain($"now {pinned})", ex.Message, StringComparison.Ordinal);
+    }
+
+    private string UploadStore(string local, string name)
+    {
+        string prefix = "zarr/" + name;
+        ZarrUpload.Store(local, prefix, (key, data) => azure.Put(key, data));
+        return $"az://{AzuriteFixture.ContainerName}/{prefix}";
     }
 
     private string Upload(string store)

@@ -205,6 +205,50 @@ internal sealed class Hdf5ChunkedArray : ChunkedArray
         }
     }
 
+    /// <summary>A file by URL: the chunk's stored bytes (located at describe time) go to the block read-ahead.</summary>
+    public override bool ReadsAhead => _io is not null && _io.Bytes.ReadsAhead && (_chunks is not null || _implicitDown is not null);
+
+    public override void WillNeedChunk(ReadOnlySpan<long> chunk, Func<bool>? stillNeeded)
+    {
+        if (!ReadsAhead || chunk.Length != Shape.Length)
+        {
+            return;
+        }
+
+        long linear = 0;
+        long implicitIndex = 0;
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            if ((ulong)chunk[i] >= (ulong)GridShape[i])
+            {
+                return;
+            }
+
+            linear = (linear * GridShape[i]) + chunk[i];
+            implicitIndex += _implicitDown is null ? 0 : chunk[i] * _implicitDown[i];
+        }
+
+        long address, size;
+        if (_implicitDown is not null)
+        {
+            (address, size) = (_implicitAddress + (implicitIndex * ChunkBytes), ChunkBytes);
+        }
+        else if (_chunks!.TryGetValue(linear, out Hdf5ChunkLocation location) && location.Size is > 0 && location.Size <= _maxStored)
+        {
+            (address, size) = (location.Address, location.Size);
+        }
+        else
+        {
+            return;
+        }
+
+        Hdf5Io io = _io!;
+        if (address >= 0 && address <= io.Length - io.BaseAddress - size)
+        {
+            io.Bytes.WillNeed(io.BaseAddress + address, size);
+        }
+    }
+
     private static long[] Down(long[] grid)
     {
         var down = new long[grid.Length];

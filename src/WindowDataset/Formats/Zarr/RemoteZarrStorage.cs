@@ -90,6 +90,12 @@ internal sealed class RemoteZarrStorage : ZarrStorage
         return bytes is null ? null : new ZarrObject(bytes);
     }
 
+    public override bool ReadsAhead => true;
+
+    public override void WillNeed(string key, long maxBytes, Func<bool>? stillNeeded) => _engine.WillNeedObject(UrlOf(key), maxBytes, stillNeeded);
+
+    public override ZarrObject? OpenedObject(string key) => _open.TryGetValue(key, out ByteSource? bytes) && bytes is not null ? new ZarrObject(bytes) : null;
+
     public override IReadOnlyList<string>? ListChildren(string prefix) => _engine.ListFolders(UrlOf(Join(prefix, ".zgroup")));
 
     public override void Dispose()

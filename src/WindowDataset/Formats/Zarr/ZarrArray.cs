@@ -97,6 +97,67 @@ internal sealed class ZarrArray : ChunkedArray
         return _shard is null ? ReadChunkFile(chunk, destination) : ReadInnerChunk(chunk, destination);
     }
 
+    public override bool ReadsAhead => _storage.ReadsAhead;
+
+    public override long ReadAheadObjectBytes => _storage.ReadsAhead && _shard is null ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)_maxStoredBytes + 1) : 0;
+
+    /// <summary>
+    /// A whole chunk object: its GET starts now (the engine's whole-object read-ahead). An inner chunk of a shard:
+    /// its byte range goes to the shard's block read-ahead when the shard is open and its index cached (the first
+    /// read of a shard reads its index; hints before that are dropped rather than block on it).
+    /// </summary>
+    public override void WillNeedChunk(ReadOnlySpan<long> chunk, Func<bool>? stillNeeded)
+    {
+        if (!_storage.ReadsAhead || chunk.Length != Shape.Length)
+        {
+            return;
+        }
+
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            if ((ulong)chunk[i] >= (ulong)GridShape[i])
+            {
+                return;
+            }
+        }
+
+        if (_shard is null)
+        {
+            _storage.WillNeed(ChunkKey(chunk), _maxStoredBytes, stillNeeded);
+            return;
+        }
+
+        ZarrShardLayout shard = _shard;
+        int rank = chunk.Length;
+        Span<long> shardPosition = stackalloc long[rank];
+        long shardLinear = 0;
+        long innerLinear = 0;
+        for (int i = 0; i < rank; i++)
+        {
+            shardPosition[i] = chunk[i] / shard.InnerPerShard[i];
+            shardLinear = (shardLinear * _shardGrid[i]) + shardPosition[i];
+            innerLinear = (innerLinear * shard.InnerPerShard[i]) + (chunk[i] % shard.InnerPerShard[i]);
+        }
+
+        if (!Indexes.TryGet(shardLinear, out ulong[] index))
+        {
+            return;
+        }
+
+        ulong offset = index[2 * innerLinear];
+        ulong nbytes = index[(2 * innerLinear) + 1];
+        if (nbytes == 0 || nbytes > (ulong)_maxStoredBytes)
+        {
+            return; // unwritten (all ones) or invalid: the read says which
+        }
+
+        using ZarrObject? shardObject = _storage.OpenedObject(ChunkKey(shardPosition));
+        if (shardObject is not null && offset <= (ulong)shardObject.Length && nbytes <= (ulong)shardObject.Length - offset)
+        {
+            shardObject.WillNeed((long)offset, (long)nbytes);
+        }
+    }
+
     private bool ReadChunkFile(ReadOnlySpan<long> chunk, Span<byte> destination)
     {
         string key = ChunkKey(chunk);

@@ -55,5 +55,8 @@ internal sealed class ZarrObject : IDisposable
         }
     }
 
+    /// <summary>These bytes will be read soon: a remote object starts fetching them into the engine's block cache. Never blocks.</summary>
+    public void WillNeed(long offset, long length) => _bytes?.WillNeed(offset, length);
+
     public void Dispose() => _handle?.Dispose();
 }

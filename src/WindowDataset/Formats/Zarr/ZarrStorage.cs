@@ -29,6 +29,20 @@ internal abstract class ZarrStorage : IDisposable
     /// <summary>The names of the folders directly under <paramref name="prefix"/> (empty: the root), or null when the storage cannot list (plain HTTP).</summary>
     public abstract IReadOnlyList<string>? ListChildren(string prefix);
 
+    /// <summary>Whether chunks can be fetched ahead (<see cref="WillNeed"/>, <see cref="OpenedObject"/>): a remote store.</summary>
+    public virtual bool ReadsAhead => false;
+
+    /// <summary>
+    /// Starts fetching the whole object <paramref name="key"/> (of at most <paramref name="maxBytes"/> bytes) for a
+    /// later <see cref="Read"/>, unless <paramref name="stillNeeded"/> says the caller has its chunk already. Never blocks.
+    /// </summary>
+    public virtual void WillNeed(string key, long maxBytes, Func<bool>? stillNeeded)
+    {
+    }
+
+    /// <summary>The object <paramref name="key"/> when an earlier <see cref="OpenObject"/> opened it and it is still open (no request); else null.</summary>
+    public virtual ZarrObject? OpenedObject(string key) => null;
+
     public virtual void Dispose()
     {
     }
