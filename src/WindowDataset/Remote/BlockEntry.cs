@@ -27,4 +27,8 @@ internal sealed class BlockEntry(int objectId, long index, byte[] data, int leng
     public bool Unread = unread;
 
     public LinkedListNode<BlockEntry>? Node;
+
+    public bool CreatedAhead { get; } = unread;
+
+    public volatile bool Retried;
 }

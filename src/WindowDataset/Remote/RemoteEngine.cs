@@ -53,6 +53,7 @@ internal sealed partial class RemoteEngine : IDisposable
         _limiter = new RequestLimiter(_options.Concurrency);
         _ram = new BlockCache(_options.MemoryCacheBytes == 0 ? DefaultCacheBytes : _options.MemoryCacheBytes, _blockSize);
         _retryTokens = _options.RetryBudget * RetryCost;
+        RetryTrace.Start = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_options.CacheDirectory is { } directory)
         {
             _disk = new DiskBlockCache(directory, _options.CacheBytes);
@@ -178,9 +179,26 @@ internal sealed partial class RemoteEngine : IDisposable
         {
             StartFetches(remote, created, urgent: true);
             int written = 0;
+            long t0 = RetryTrace.On ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            bool waited = false, onRetried = false;
             for (int i = 0; i < count; i++)
             {
                 BlockEntry entry = entries[i];
+                if (RetryTrace.On && !entry.Ready.Task.IsCompleted)
+                {
+                    long w0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    try
+                    {
+                        WaitWithoutSpinning(entry.Ready.Task);
+                    }
+                    finally
+                    {
+                        waited = true;
+                        onRetried |= entry.Retried;
+                        RetryTrace.Add(RetryTrace.WaitTicks, RetryTrace.WaitCount, (entry.CreatedAhead ? 2 : 0) + (entry.Retried ? 1 : 0), System.Diagnostics.Stopwatch.GetTimestamp() - w0);
+                    }
+                }
+
                 WaitWithoutSpinning(entry.Ready.Task);
                 long blockStart = (first + i) * _blockSize;
                 int from = (int)Math.Max(0, offset - blockStart);
@@ -190,6 +208,21 @@ internal sealed partial class RemoteEngine : IDisposable
             }
 
             Interlocked.Add(ref _bytesDelivered, written);
+            if (RetryTrace.On)
+            {
+                Interlocked.Increment(ref RetryTrace.DemandReads);
+                Interlocked.Add(ref RetryTrace.ReadTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+                if (waited)
+                {
+                    Interlocked.Increment(ref RetryTrace.DemandReadsWaited);
+                }
+
+                if (onRetried)
+                {
+                    Interlocked.Increment(ref RetryTrace.DemandReadsOnRetried);
+                }
+            }
+
             return written;
         }
         finally
@@ -227,6 +260,7 @@ internal sealed partial class RemoteEngine : IDisposable
         }
 
         _disposing.Cancel();
+        RetryTrace.Print();
         lock (_clientsGate)
         {
             _http?.Dispose();
@@ -312,6 +346,25 @@ internal sealed partial class RemoteEngine : IDisposable
 
         await WithRetriesAsync(remote.Url.Name, Range(start, length), remote.ETag, async ct =>
         {
+            try
+            {
+                return await FetchOnceAsync(remote, run, from, to, start, length, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                for (int i = from; i < to; i++)
+                {
+                    run[i].Retried = true;
+                }
+
+                throw;
+            }
+        }, urgent).ConfigureAwait(false);
+    }
+
+    private async Task<bool> FetchOnceAsync(RemoteObject remote, BlockEntry[] run, int from, int to, long start, long length, CancellationToken ct)
+    {
+        {
             Interlocked.Increment(ref _requests);
             using RangeResponse response = await remote.Backend.GetRangeAsync(remote.Url, remote.ETag, start, length, ct).ConfigureAwait(false);
             long got = 0;
@@ -333,7 +386,7 @@ internal sealed partial class RemoteEngine : IDisposable
 
             Interlocked.Add(ref _bytesFetched, length);
             return true;
-        }, urgent).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -347,7 +400,14 @@ internal sealed partial class RemoteEngine : IDisposable
         for (int attempt = 1; ; attempt++)
         {
             string reason;
+            long l0 = System.Diagnostics.Stopwatch.GetTimestamp();
             await _limiter.WaitAsync(urgent || attempt > 1, disposing).ConfigureAwait(false);
+            if (RetryTrace.On)
+            {
+                RetryTrace.Add(RetryTrace.LimiterTicks, RetryTrace.LimiterCount, attempt > 1 ? 2 : urgent ? 0 : 1, System.Diagnostics.Stopwatch.GetTimestamp() - l0);
+            }
+
+            long h0 = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(disposing);
@@ -383,6 +443,7 @@ internal sealed partial class RemoteEngine : IDisposable
             }
             finally
             {
+                Interlocked.Add(ref RetryTrace.HeldTicks, System.Diagnostics.Stopwatch.GetTimestamp() - h0);
                 _limiter.Release();
             }
 
@@ -401,7 +462,13 @@ internal sealed partial class RemoteEngine : IDisposable
             Interlocked.Increment(ref _retries);
             try
             {
+                long b0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 await Task.Delay(Backoff(attempt), disposing).ConfigureAwait(false);
+                if (RetryTrace.On)
+                {
+                    Interlocked.Add(ref RetryTrace.BackoffTicks, System.Diagnostics.Stopwatch.GetTimestamp() - b0);
+                    Interlocked.Increment(ref RetryTrace.Backoffs);
+                }
             }
             catch (OperationCanceledException)
             {
