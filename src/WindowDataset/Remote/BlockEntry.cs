@@ -28,6 +28,9 @@ internal sealed class BlockEntry(int objectId, long index, byte[] data, int leng
 
     public LinkedListNode<BlockEntry>? Node;
 
+    /// <summary>The fetch filling this block (set once before it starts): a reader waiting on the block marks it demanded.</summary>
+    public RequestTicket? Ticket;
+
     public bool CreatedAhead { get; } = unread;
 
     public volatile bool Retried;

@@ -5,6 +5,8 @@ namespace WindowDataset.Remote;
 /// <summary>TEMPORARY measurement of where retries cost time (WINDOWDS_RETRY_TRACE=1): printed to stderr at dispose.</summary>
 internal static class RetryTrace
 {
+    public static readonly bool OldBackoff = (Environment.GetEnvironmentVariable("WINDOWDS_RETRY_VARIANT") ?? "").Contains("old-backoff", StringComparison.Ordinal);
+    public static readonly bool NoDemand = (Environment.GetEnvironmentVariable("WINDOWDS_RETRY_VARIANT") ?? "").Contains("no-demand", StringComparison.Ordinal);
     public static readonly bool On = Environment.GetEnvironmentVariable("WINDOWDS_RETRY_TRACE") == "1";
 
     // [ahead?1:0, retried?1:0]
