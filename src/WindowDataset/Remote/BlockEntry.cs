@@ -30,8 +30,4 @@ internal sealed class BlockEntry(int objectId, long index, byte[] data, int leng
 
     /// <summary>The fetch filling this block (set once before it starts): a reader waiting on the block marks it demanded.</summary>
     public RequestTicket? Ticket;
-
-    public bool CreatedAhead { get; } = unread;
-
-    public volatile bool Retried;
 }

@@ -53,7 +53,6 @@ internal sealed partial class RemoteEngine : IDisposable
         _limiter = new RequestLimiter(_options.Concurrency);
         _ram = new BlockCache(_options.MemoryCacheBytes == 0 ? DefaultCacheBytes : _options.MemoryCacheBytes, _blockSize);
         _retryTokens = _options.RetryBudget * RetryCost;
-        RetryTrace.Start = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_options.CacheDirectory is { } directory)
         {
             _disk = new DiskBlockCache(directory, _options.CacheBytes);
@@ -179,30 +178,13 @@ internal sealed partial class RemoteEngine : IDisposable
         {
             StartFetches(remote, created, demanded: true);
             int written = 0;
-            long t0 = RetryTrace.On ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            bool waited = false, onRetried = false;
             for (int i = 0; i < count; i++)
             {
                 BlockEntry entry = entries[i];
-                if (!entry.Ready.Task.IsCompleted && entry.Ticket is { } ticket && !RetryTrace.NoDemand)
+                if (!entry.Ready.Task.IsCompleted && entry.Ticket is { } ticket)
                 {
                     // A block read ahead, or a retry, that this worker now waits on goes before what nobody waits on.
                     _limiter.Demand(ticket);
-                }
-
-                if (RetryTrace.On && !entry.Ready.Task.IsCompleted)
-                {
-                    long w0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                    try
-                    {
-                        WaitWithoutSpinning(entry.Ready.Task);
-                    }
-                    finally
-                    {
-                        waited = true;
-                        onRetried |= entry.Retried;
-                        RetryTrace.Add(RetryTrace.WaitTicks, RetryTrace.WaitCount, (entry.CreatedAhead ? 2 : 0) + (entry.Retried ? 1 : 0), System.Diagnostics.Stopwatch.GetTimestamp() - w0);
-                    }
                 }
 
                 WaitWithoutSpinning(entry.Ready.Task);
@@ -214,21 +196,6 @@ internal sealed partial class RemoteEngine : IDisposable
             }
 
             Interlocked.Add(ref _bytesDelivered, written);
-            if (RetryTrace.On)
-            {
-                Interlocked.Increment(ref RetryTrace.DemandReads);
-                Interlocked.Add(ref RetryTrace.ReadTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
-                if (waited)
-                {
-                    Interlocked.Increment(ref RetryTrace.DemandReadsWaited);
-                }
-
-                if (onRetried)
-                {
-                    Interlocked.Increment(ref RetryTrace.DemandReadsOnRetried);
-                }
-            }
-
             return written;
         }
         finally
@@ -266,7 +233,6 @@ internal sealed partial class RemoteEngine : IDisposable
         }
 
         _disposing.Cancel();
-        RetryTrace.Print();
         lock (_clientsGate)
         {
             _http?.Dispose();
@@ -361,25 +327,6 @@ internal sealed partial class RemoteEngine : IDisposable
 
         await WithRetriesAsync(remote.Url.Name, Range(start, length), remote.ETag, async ct =>
         {
-            try
-            {
-                return await FetchOnceAsync(remote, run, from, to, start, length, ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                for (int i = from; i < to; i++)
-                {
-                    run[i].Retried = true;
-                }
-
-                throw;
-            }
-        }, ticket).ConfigureAwait(false);
-    }
-
-    private async Task<bool> FetchOnceAsync(RemoteObject remote, BlockEntry[] run, int from, int to, long start, long length, CancellationToken ct)
-    {
-        {
             Interlocked.Increment(ref _requests);
             using RangeResponse response = await remote.Backend.GetRangeAsync(remote.Url, remote.ETag, start, length, ct).ConfigureAwait(false);
             long got = 0;
@@ -401,7 +348,7 @@ internal sealed partial class RemoteEngine : IDisposable
 
             Interlocked.Add(ref _bytesFetched, length);
             return true;
-        }
+        }, ticket).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -415,15 +362,8 @@ internal sealed partial class RemoteEngine : IDisposable
         for (int attempt = 1; ; attempt++)
         {
             string reason;
-            long l0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            RequestPriority priority = ticket is null ? RequestPriority.Demand : attempt > 1 ? (RetryTrace.NoDemand ? RequestPriority.Demand : RequestPriority.Retry) : RequestPriority.Ahead;
+            RequestPriority priority = ticket is null ? RequestPriority.Demand : attempt > 1 ? RequestPriority.Retry : RequestPriority.Ahead;
             await _limiter.WaitAsync(priority, ticket, disposing).ConfigureAwait(false);
-            if (RetryTrace.On)
-            {
-                RetryTrace.Add(RetryTrace.LimiterTicks, RetryTrace.LimiterCount, (ticket?.Demanded ?? true) ? 0 : attempt > 1 ? 2 : 1, System.Diagnostics.Stopwatch.GetTimestamp() - l0);
-            }
-
-            long h0 = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(disposing);
@@ -459,7 +399,6 @@ internal sealed partial class RemoteEngine : IDisposable
             }
             finally
             {
-                Interlocked.Add(ref RetryTrace.HeldTicks, System.Diagnostics.Stopwatch.GetTimestamp() - h0);
                 _limiter.Release();
             }
 
@@ -478,13 +417,7 @@ internal sealed partial class RemoteEngine : IDisposable
             Interlocked.Increment(ref _retries);
             try
             {
-                long b0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                await Task.Delay(RetryTrace.OldBackoff ? TimeSpan.FromMilliseconds(Math.Min(2500, 25 * Math.Pow(2, attempt - 1)) * (0.5 + (Random.Shared.NextDouble() / 2))) : RetryBackoff.Delay(attempt, _options.BackoffMilliseconds, Random.Shared.NextDouble()), disposing).ConfigureAwait(false);
-                if (RetryTrace.On)
-                {
-                    Interlocked.Add(ref RetryTrace.BackoffTicks, System.Diagnostics.Stopwatch.GetTimestamp() - b0);
-                    Interlocked.Increment(ref RetryTrace.Backoffs);
-                }
+                await Task.Delay(RetryBackoff.Delay(attempt, _options.BackoffMilliseconds, Random.Shared.NextDouble()), disposing).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
