@@ -70,8 +70,8 @@ public sealed class RemoteOptions
     /// <summary>S3 endpoint (an S3-compatible server: <c>http://127.0.0.1:9000</c>); path-style addressing is used with it. Null: the <c>AWS_ENDPOINT_URL</c> environment variable, else AWS.</summary>
     public string? Endpoint { get; set; }
 
-    /// <summary>First retry delay in milliseconds; each further retry doubles it (with jitter), up to 100 times it.</summary>
-    internal int BackoffMilliseconds { get; set; } = 25;
+    /// <summary>The most a first retry waits, in milliseconds (full jitter: 0 to it); each further retry's ceiling is 4 times the last, up to 2 s (<see cref="RetryBackoff"/>).</summary>
+    internal int BackoffMilliseconds { get; set; } = 5;
 
     /// <summary>A copy.</summary>
     public RemoteOptions Clone() => (RemoteOptions)MemberwiseClone();

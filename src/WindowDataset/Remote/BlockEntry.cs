@@ -27,4 +27,7 @@ internal sealed class BlockEntry(int objectId, long index, byte[] data, int leng
     public bool Unread = unread;
 
     public LinkedListNode<BlockEntry>? Node;
+
+    /// <summary>The fetch filling this block (set once before it starts): a reader waiting on the block marks it demanded.</summary>
+    public RequestTicket? Ticket;
 }

@@ -187,11 +187,17 @@ internal sealed partial class RemoteEngine : IDisposable
         _ram.Acquire(remote.Id, remote.Length, first, entries, count, created);
         try
         {
-            StartFetches(remote, created, urgent: true);
+            StartFetches(remote, created, demanded: true);
             int written = 0;
             for (int i = 0; i < count; i++)
             {
                 BlockEntry entry = entries[i];
+                if (!entry.Ready.Task.IsCompleted && entry.Ticket is { } ticket)
+                {
+                    // A block read ahead, or a retry, that this worker now waits on goes before what nobody waits on.
+                    _limiter.Demand(ticket);
+                }
+
                 WaitWithoutSpinning(entry.Ready.Task);
                 long blockStart = (first + i) * _blockSize;
                 int from = (int)Math.Max(0, offset - blockStart);
@@ -224,7 +230,7 @@ internal sealed partial class RemoteEngine : IDisposable
         if (created.Count > 0)
         {
             // The disk cache is read on the pool, so that a hint never blocks its caller.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.StartFetches(state.Remote, state.Created, urgent: false), (Engine: this, Remote: remote, Created: created), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.StartFetches(state.Remote, state.Created, demanded: false), (Engine: this, Remote: remote, Created: created), preferLocal: false);
         }
     }
 
@@ -250,8 +256,11 @@ internal sealed partial class RemoteEngine : IDisposable
         _ahead.Clear();
     }
 
-    /// <summary>Groups the created (pending) entries into runs of consecutive blocks and fetches each run.</summary>
-    private void StartFetches(RemoteObject remote, List<BlockEntry> created, bool urgent)
+    /// <summary>
+    /// Groups the created (pending) entries into runs of consecutive blocks and fetches each run; <paramref name="demanded"/>:
+    /// a reader waits on them (else read-ahead, which a reader can still come to wait on: <see cref="BlockEntry.Ticket"/>).
+    /// </summary>
+    private void StartFetches(RemoteObject remote, List<BlockEntry> created, bool demanded)
     {
         int start = 0;
         for (int i = 1; i <= created.Count; i++)
@@ -259,14 +268,20 @@ internal sealed partial class RemoteEngine : IDisposable
             if (i == created.Count || created[i].Index != created[i - 1].Index + 1 || (long)(i - start + 1) * _blockSize > MaxRequestBytes)
             {
                 BlockEntry[] run = created.GetRange(start, i - start).ToArray();
-                _ = FetchRunAsync(remote, run, urgent);
+                var ticket = new RequestTicket(demanded);
+                foreach (BlockEntry entry in run)
+                {
+                    entry.Ticket = ticket;
+                }
+
+                _ = FetchRunAsync(remote, run, ticket);
                 start = i;
             }
         }
     }
 
     /// <summary>Fills the pending entries of a run from the disk cache, else the network; never throws (errors go to the entries' readers).</summary>
-    private async Task FetchRunAsync(RemoteObject remote, BlockEntry[] run, bool urgent)
+    private async Task FetchRunAsync(RemoteObject remote, BlockEntry[] run, RequestTicket ticket)
     {
         int done = 0;
         try
@@ -287,7 +302,7 @@ internal sealed partial class RemoteEngine : IDisposable
                 }
 
                 // run[missEnd] (if any) was just read from disk: the network fetch covers [done, missEnd).
-                await FetchNetworkAsync(remote, run, done, missEnd, urgent).ConfigureAwait(false);
+                await FetchNetworkAsync(remote, run, done, missEnd, ticket).ConfigureAwait(false);
                 for (int i = done; i < missEnd; i++)
                 {
                     _disk?.Write(remote.DiskKey, run[i].Index, run[i].Data.AsSpan(0, run[i].Length));
@@ -313,7 +328,7 @@ internal sealed partial class RemoteEngine : IDisposable
         }
     }
 
-    private async Task FetchNetworkAsync(RemoteObject remote, BlockEntry[] run, int from, int to, bool urgent)
+    private async Task FetchNetworkAsync(RemoteObject remote, BlockEntry[] run, int from, int to, RequestTicket ticket)
     {
         long start = run[from].Index * _blockSize;
         long length = 0;
@@ -345,21 +360,22 @@ internal sealed partial class RemoteEngine : IDisposable
 
             Interlocked.Add(ref _bytesFetched, length);
             return true;
-        }, urgent).ConfigureAwait(false);
+        }, ticket).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Runs one request at a time under the concurrency limit, retrying transient failures with jittered exponential
-    /// backoff within the budgets. Read-ahead (<paramref name="urgent"/> false) queues behind urgent requests; its
-    /// retries do not.
+    /// backoff (<see cref="RetryBackoff"/>) within the budgets. A request without a <paramref name="ticket"/>, or one a
+    /// reader waits on, takes a slot before retries nobody waits on yet, and those before read-ahead.
     /// </summary>
-    private async Task<T> WithRetriesAsync<T>(string name, string what, string? etag, Func<CancellationToken, Task<T>> request, bool urgent = true)
+    private async Task<T> WithRetriesAsync<T>(string name, string what, string? etag, Func<CancellationToken, Task<T>> request, RequestTicket? ticket = null)
     {
         CancellationToken disposing = _disposing.Token;
         for (int attempt = 1; ; attempt++)
         {
             string reason;
-            await _limiter.WaitAsync(urgent || attempt > 1, disposing).ConfigureAwait(false);
+            RequestPriority priority = ticket is null ? RequestPriority.Demand : attempt > 1 ? RequestPriority.Retry : RequestPriority.Ahead;
+            await _limiter.WaitAsync(priority, ticket, disposing).ConfigureAwait(false);
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(disposing);
@@ -413,7 +429,7 @@ internal sealed partial class RemoteEngine : IDisposable
             Interlocked.Increment(ref _retries);
             try
             {
-                await Task.Delay(Backoff(attempt), disposing).ConfigureAwait(false);
+                await Task.Delay(RetryBackoff.Delay(attempt, _options.BackoffMilliseconds, Random.Shared.NextDouble()), disposing).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -441,13 +457,6 @@ internal sealed partial class RemoteEngine : IDisposable
 
             tokens = seen;
         }
-    }
-
-    /// <summary>Equal jitter: half the exponential delay plus a random part of the other half, so retries of many requests spread out.</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        double ceiling = Math.Min(_options.BackoffMilliseconds * 100.0, _options.BackoffMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
     }
 
     private RemoteBackend BackendFor(RemoteUrl url)
