@@ -107,7 +107,7 @@ internal sealed class ObjectReadAhead
                     return null;
                 }
 
-                var entry = new Entry(url, bytes, sequence);
+                var entry = new Entry(url, bytes, sequence) { Ticket = new RequestTicket(demanded: false) };
                 _entries.Add(url, entry);
                 _held += bytes;
                 _peak = Math.Max(_peak, _held);
@@ -288,5 +288,8 @@ internal sealed class ObjectReadAhead
         public FetchedObject Result { get; set; }
 
         public TaskCompletionSource<FetchedObject> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The read-ahead GET's place with the request limiter: a worker that comes to wait on it promotes it. Null for a demand GET.</summary>
+        public RequestTicket? Ticket { get; init; }
     }
 }

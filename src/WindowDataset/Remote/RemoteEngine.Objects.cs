@@ -35,7 +35,7 @@ internal sealed partial class RemoteEngine
             {
                 try
                 {
-                    FetchedObject fetched = RunAsync(() => FetchObjectAsync(url, maxBytes, urgent: true)).GetAwaiter().GetResult();
+                    FetchedObject fetched = RunAsync(() => FetchObjectAsync(url, maxBytes, ticket: null)).GetAwaiter().GetResult();
                     return (fetched.Buffer, fetched.Size);
                 }
                 finally
@@ -49,6 +49,12 @@ internal sealed partial class RemoteEngine
 
             FetchedObject ahead;
             bool ready = wait.Done.Task.IsCompleted;
+            if (!ready && wait.Ticket is { } ticket)
+            {
+                // A read-ahead GET this worker now waits on goes before what nobody waits on (queued, or its retry).
+                _limiter.Demand(ticket);
+            }
+
             try
             {
                 WaitWithoutSpinning(wait.Done.Task);
@@ -115,7 +121,7 @@ internal sealed partial class RemoteEngine
         {
             try
             {
-                _ahead.Complete(entry, await FetchObjectAsync(url, maxBytes, urgent: false).ConfigureAwait(false));
+                _ahead.Complete(entry, await FetchObjectAsync(url, maxBytes, entry.Ticket).ConfigureAwait(false));
             }
             catch (Exception e)
             {
@@ -148,7 +154,7 @@ internal sealed partial class RemoteEngine
     internal string? PinnedETag(string url) => _versions.Pinned(url);
 
     /// <summary>One whole-object GET with retries, checked against the ETag its first GET in this run pinned.</summary>
-    private async Task<FetchedObject> FetchObjectAsync(string url, long maxBytes, bool urgent)
+    private async Task<FetchedObject> FetchObjectAsync(string url, long maxBytes, RequestTicket? ticket)
     {
         RemoteUrl parsed = RemoteUrl.Parse(url);
         RemoteBackend backend = BackendFor(parsed);
@@ -203,7 +209,7 @@ internal sealed partial class RemoteEngine
                 ArrayPool<byte>.Shared.Return(rented);
                 throw;
             }
-        }, urgent).ConfigureAwait(false);
+        }, ticket).ConfigureAwait(false);
 
         // A chunk read again after the chunk cache dropped it must be the version its first read saw.
         string? pinned = size < 0 ? _versions.Pinned(url) : _versions.Check(url, etag);
