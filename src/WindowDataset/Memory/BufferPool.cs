@@ -86,31 +86,7 @@ internal sealed class BufferPool : IDisposable
     /// A worker about to block takes the deferred slots itself, and the consumer calls <see cref="Flush"/> before
     /// it waits for a batch, so a deferred slot never holds up the stream.
     /// </summary>
-    public void ReturnDeferred(BatchSlot slot)
-    {
-        int release;
-        lock (_free)
-        {
-            Debug.Assert(!_free.Contains(slot), "slot returned twice");
-            if (_disposed)
-            {
-                _all.Remove(slot);
-                slot.Free();
-                return;
-            }
-
-            _free.Push(slot);
-            if (++_deferred < _burst)
-            {
-                return;
-            }
-
-            release = _deferred;
-            _deferred = 0;
-        }
-
-        _available.Release(release);
-    }
+    public void ReturnDeferred(BatchSlot slot) => Return(slot, _burst);
 
     /// <summary>Makes the slots returned by <see cref="ReturnDeferred"/> available to the workers now.</summary>
     public void Flush()
@@ -128,8 +104,13 @@ internal sealed class BufferPool : IDisposable
         }
     }
 
-    public void Return(BatchSlot slot)
+    /// <summary>Returns a slot and makes it available at once (with any deferred before it).</summary>
+    public void Return(BatchSlot slot) => Return(slot, 1);
+
+    /// <summary>Puts the slot back; releases the deferred slots once <paramref name="burst"/> of them are back (freed instead once the pool is disposed).</summary>
+    private void Return(BatchSlot slot, int burst)
     {
+        int release;
         lock (_free)
         {
             Debug.Assert(!_free.Contains(slot), "slot returned twice");
@@ -141,9 +122,16 @@ internal sealed class BufferPool : IDisposable
             }
 
             _free.Push(slot);
+            if (++_deferred < burst)
+            {
+                return;
+            }
+
+            release = _deferred;
+            _deferred = 0;
         }
 
-        _available.Release();
+        _available.Release(release);
     }
 
     public void Dispose()

@@ -274,12 +274,12 @@ internal sealed class LoaderPlan : IDisposable
         }
 
         long budget = options.MemoryBudget;
+        long minimumCache = options.ChunkCache is { } asked && _minimumCacheBytes > 0 ? Math.Max(asked, _minimumCacheBytes) : _minimumCacheBytes;
         if (Source.Remote is { } remote)
         {
-            ReadAhead = ObjectReadAhead(options, remote, span, budget) ? options.ReadAhead : RemoteReadAhead(options, remote, span, budget);
+            ReadAhead = ObjectReadAhead(options, remote, span, budget, minimumCache) ? options.ReadAhead : RemoteReadAhead(options, remote, span, budget);
         }
 
-        long minimumCache = options.ChunkCache is { } asked && _minimumCacheBytes > 0 ? Math.Max(asked, _minimumCacheBytes) : _minimumCacheBytes;
         if (options.ChunkCache is { } cache && _minimumCacheBytes > 0 && cache < _minimumCacheBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(options),
@@ -338,12 +338,12 @@ internal sealed class LoaderPlan : IDisposable
     /// Remote Zarr arrays of whole chunk objects: the chunks the next batches' windows touch are fetched ahead as
     /// whole objects into the engine's whole-object read-ahead, sized here, in the budget: (readAhead + 1) batches of
     /// the chunks their windows may touch, each the largest pooled buffer its object may need, at most a quarter of
-    /// the budget and half of what the batch buffers, scratch and smallest chunk cache leave (hints past it are
+    /// the budget and half of what the batch buffers, scratch and the chunk cache leave (hints past it are
     /// dropped, their chunks read on demand). Their ETag table takes at most 16 MiB (a sixteenth of the budget).
     /// The chunk cache takes the rest, as before. True when every chunked shard is of that kind (the block cache,
     /// which whole chunk objects do not use, is then not grown for the read-ahead).
     /// </summary>
-    private bool ObjectReadAhead(WindowLoaderOptions options, Remote.RemoteEngine remote, long span, long budget)
+    private bool ObjectReadAhead(WindowLoaderOptions options, Remote.RemoteEngine remote, long span, long budget, long minimumCache)
     {
         long perChunk = 0, chunkRows = 1, band = 1;
         bool all = true;
@@ -368,7 +368,8 @@ internal sealed class LoaderPlan : IDisposable
             return false;
         }
 
-        long room = Math.Max(0, budget - ScratchBytes - _minimumCacheBytes - (2 * BatchBytes));
+        // What the batch buffers, scratch and the chunk cache (the one asked for, else the smallest) leave.
+        long room = Math.Max(0, budget - ScratchBytes - minimumCache - (2 * BatchBytes));
         long versions = Math.Min(Math.Min(Remote.ObjectVersions.DefaultCapacityBytes, budget / 16), room / 2);
         long windowChunks = (((span - 1) / chunkRows) + 2) * band;
         long batchBytes = Math.Min(options.BatchSize * windowChunks, Math.Max(1, TotalChunks(Source))) * perChunk;

@@ -239,6 +239,14 @@ internal sealed class ObjectReadAhead
                 _entries.Remove(entry.Url);
             }
 
+            // Entries still in flight leave the table too: their GET, ending after this, returns its buffer
+            // (Complete finds the entry unmapped) instead of parking it where nothing will free it.
+            foreach (Entry entry in _entries.Values)
+            {
+                entry.Reserved = 0;
+            }
+
+            _entries.Clear();
             _unclaimed.Clear();
             _held = 0;
         }

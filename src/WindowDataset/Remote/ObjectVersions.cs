@@ -50,16 +50,20 @@ internal sealed class ObjectVersions
 
     /// <summary>
     /// Pins <paramref name="etag"/> for <paramref name="url"/> on its first read; returns the ETag pinned earlier when
-    /// it differs (the object changed), else null. An object served without an ETag is not pinned.
+    /// it differs (the object changed), else null. An object served without an ETag is not pinned; one pinned earlier
+    /// and now served without an ETag cannot be shown to be the same version, so it counts as changed.
     /// </summary>
     public string? Check(string url, string? etag)
     {
+        ulong key = Hash(url);
         if (etag is null)
         {
-            return null;
+            lock (_gate)
+            {
+                return _etags.GetValueOrDefault(key);
+            }
         }
 
-        ulong key = Hash(url);
         lock (_gate)
         {
             if (_etags.TryGetValue(key, out string? pinned))

@@ -221,7 +221,7 @@ internal sealed partial class RemoteEngine
             }
 
             Interlocked.Increment(ref _failed);
-            throw new IOException($"{parsed.Name}: GET: the object changed since it was first read (ETag {pinned}, now {(size < 0 ? "missing" : etag)}).");
+            throw new IOException($"{parsed.Name}: GET: the object changed since it was first read (ETag {pinned}, now {(size < 0 ? "missing" : etag ?? "none")}).");
         }
 
         return new FetchedObject(buffer, size);

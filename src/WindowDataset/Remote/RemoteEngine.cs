@@ -229,8 +229,10 @@ internal sealed partial class RemoteEngine : IDisposable
         _ram.Reserve(remote.Id, remote.Length, first, count, created);
         if (created.Count > 0)
         {
-            // The disk cache is read on the pool, so that a hint never blocks its caller.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.StartFetches(state.Remote, state.Created, demanded: false), (Engine: this, Remote: remote, Created: created), preferLocal: false);
+            // Tickets now, so that a reader who comes to wait on these blocks before the pool runs the fetch can
+            // promote it; the disk cache is read on the pool, so that a hint never blocks its caller.
+            List<(BlockEntry[] Run, RequestTicket Ticket)> runs = Runs(created, demanded: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Engine.FetchRuns(state.Remote, state.Runs), (Engine: this, Remote: remote, Runs: runs), preferLocal: false);
         }
     }
 
@@ -260,8 +262,12 @@ internal sealed partial class RemoteEngine : IDisposable
     /// Groups the created (pending) entries into runs of consecutive blocks and fetches each run; <paramref name="demanded"/>:
     /// a reader waits on them (else read-ahead, which a reader can still come to wait on: <see cref="BlockEntry.Ticket"/>).
     /// </summary>
-    private void StartFetches(RemoteObject remote, List<BlockEntry> created, bool demanded)
+    private void StartFetches(RemoteObject remote, List<BlockEntry> created, bool demanded) => FetchRuns(remote, Runs(created, demanded));
+
+    /// <summary>Cuts the created entries into runs of consecutive blocks (at most <see cref="MaxRequestBytes"/> each) and gives each run's entries its ticket.</summary>
+    private List<(BlockEntry[] Run, RequestTicket Ticket)> Runs(List<BlockEntry> created, bool demanded)
     {
+        var runs = new List<(BlockEntry[] Run, RequestTicket Ticket)>();
         int start = 0;
         for (int i = 1; i <= created.Count; i++)
         {
@@ -274,9 +280,19 @@ internal sealed partial class RemoteEngine : IDisposable
                     entry.Ticket = ticket;
                 }
 
-                _ = FetchRunAsync(remote, run, ticket);
+                runs.Add((run, ticket));
                 start = i;
             }
+        }
+
+        return runs;
+    }
+
+    private void FetchRuns(RemoteObject remote, List<(BlockEntry[] Run, RequestTicket Ticket)> runs)
+    {
+        foreach ((BlockEntry[] run, RequestTicket ticket) in runs)
+        {
+            _ = FetchRunAsync(remote, run, ticket);
         }
     }
 

@@ -128,16 +128,8 @@ internal sealed class ZarrArray : ChunkedArray
         }
 
         ZarrShardLayout shard = _shard;
-        int rank = chunk.Length;
-        Span<long> shardPosition = stackalloc long[rank];
-        long shardLinear = 0;
-        long innerLinear = 0;
-        for (int i = 0; i < rank; i++)
-        {
-            shardPosition[i] = chunk[i] / shard.InnerPerShard[i];
-            shardLinear = (shardLinear * _shardGrid[i]) + shardPosition[i];
-            innerLinear = (innerLinear * shard.InnerPerShard[i]) + (chunk[i] % shard.InnerPerShard[i]);
-        }
+        Span<long> shardPosition = stackalloc long[chunk.Length];
+        (long shardLinear, long innerLinear) = LocateInShard(shard, chunk, shardPosition);
 
         if (!Indexes.TryGet(shardLinear, out ulong[] index))
         {
@@ -156,6 +148,21 @@ internal sealed class ZarrArray : ChunkedArray
         {
             shardObject.WillNeed((long)offset, (long)nbytes);
         }
+    }
+
+    /// <summary>The shard holding <paramref name="chunk"/> (its grid position written to <paramref name="shardPosition"/>, and its linear index) and the chunk's linear index inside it.</summary>
+    private (long Shard, long Inner) LocateInShard(ZarrShardLayout shard, ReadOnlySpan<long> chunk, Span<long> shardPosition)
+    {
+        long shardLinear = 0;
+        long innerLinear = 0;
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            shardPosition[i] = chunk[i] / shard.InnerPerShard[i];
+            shardLinear = (shardLinear * _shardGrid[i]) + shardPosition[i];
+            innerLinear = (innerLinear * shard.InnerPerShard[i]) + (chunk[i] % shard.InnerPerShard[i]);
+        }
+
+        return (shardLinear, innerLinear);
     }
 
     private bool ReadChunkFile(ReadOnlySpan<long> chunk, Span<byte> destination)
@@ -186,16 +193,8 @@ internal sealed class ZarrArray : ChunkedArray
     private bool ReadInnerChunk(ReadOnlySpan<long> chunk, Span<byte> destination)
     {
         ZarrShardLayout shard = _shard!;
-        int rank = chunk.Length;
-        Span<long> shardPosition = stackalloc long[rank];
-        long shardLinear = 0;
-        long innerLinear = 0;
-        for (int i = 0; i < rank; i++)
-        {
-            shardPosition[i] = chunk[i] / shard.InnerPerShard[i];
-            shardLinear = (shardLinear * _shardGrid[i]) + shardPosition[i];
-            innerLinear = (innerLinear * shard.InnerPerShard[i]) + (chunk[i] % shard.InnerPerShard[i]);
-        }
+        Span<long> shardPosition = stackalloc long[chunk.Length];
+        (long shardLinear, long innerLinear) = LocateInShard(shard, chunk, shardPosition);
 
         using ZarrObject? shardObject = _storage.OpenObject(ChunkKey(shardPosition));
         if (shardObject is null)
