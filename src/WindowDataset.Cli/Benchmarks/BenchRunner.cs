@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using WindowDataset.Cli.Benchmarks.Baselines;
 using WindowDataset.Cli.Commands;
 using WindowDataset.Shared.Progress;
@@ -20,6 +21,15 @@ internal sealed class BenchRunner
     /// epoch ran at half its steady speed.
     /// </summary>
     private const int WarmUpMilliseconds = 2000;
+
+    /// <summary>
+    /// The warm-up goes on until the JIT has compiled nothing for this long: on 2 busy cores its tiering thread ran
+    /// through a 2 s warm-up and took a fifth of the client's CPU during a timed remote epoch (perf, 20,000 windows).
+    /// </summary>
+    private const int JitQuietMilliseconds = 500;
+
+    /// <summary>A warm-up never runs longer, should the JIT never go quiet.</summary>
+    private const int MaxWarmUpMilliseconds = 20_000;
     private readonly BenchSettings _settings;
     private readonly CommandContext _context;
     private readonly CancellationToken _cancellationToken;
@@ -226,13 +236,29 @@ internal sealed class BenchRunner
 
             // A training loop reuses its loader every epoch: measure that steady state. Untimed batches of another
             // epoch (other windows) allocate and fault in the buffer pool and let the JIT's tiered compilation
-            // optimize the conversion kernels and chunk decoders (WarmUpMilliseconds); the timed epoch 0 then pays only for starting
-            // its workers, which the first-batch latency reports.
+            // optimize the conversion kernels, chunk decoders and request paths (at least WarmUpMilliseconds, then
+            // until no method was compiled for JitQuietMilliseconds); the timed epoch 0 then pays only for starting
+            // its workers, which the first-batch latency reports. The warm-up hashes its windows as the timed epoch
+            // does, so that the consumer's own code is compiled too.
             var warmUpClock = Stopwatch.StartNew();
             long warmUpBatches = 0;
+            long compiled = JitInfo.GetCompiledMethodCount();
+            long lastCompile = 0;
             foreach (WindowBatch batch in loader.Read(ReadRange.ForEpochs(1, 1000), _cancellationToken))
             {
-                if (++warmUpBatches > loader.BufferCount && warmUpClock.ElapsedMilliseconds > WarmUpMilliseconds)
+                for (int i = 0; loaderHashes is not null && i < batch.Count; i++)
+                {
+                    loaderHashes[0] ^= WindowHash.Of(batch.GetWindow(i));
+                }
+
+                long now = warmUpClock.ElapsedMilliseconds;
+                if (JitInfo.GetCompiledMethodCount() is var count && count != compiled)
+                {
+                    compiled = count;
+                    lastCompile = now;
+                }
+
+                if (++warmUpBatches > loader.BufferCount && now > WarmUpMilliseconds && (now - lastCompile > JitQuietMilliseconds || now > MaxWarmUpMilliseconds))
                 {
                     break;
                 }

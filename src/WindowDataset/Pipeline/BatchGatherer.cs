@@ -95,6 +95,7 @@ internal sealed class BatchGatherer
     {
         int count = _sampler.CountInBatch(batch);
         _sampler.Fill(epoch, batch, shards, localRows, starts);
+        HintLabels(starts.AsSpan(0, count));
         if (_inputs is not null)
         {
             _inputs.Hint(starts.AsSpan(0, count));
@@ -110,6 +111,7 @@ internal sealed class BatchGatherer
     /// <summary>Announces the windows of a prepared slot to the kernel, so all its reads are in flight at once.</summary>
     public void Hint(BatchSlot slot)
     {
+        HintLabels(slot.Starts.AsSpan(0, slot.Count));
         if (_inputs is not null)
         {
             _inputs.Hint(slot);
@@ -119,6 +121,26 @@ internal sealed class BatchGatherer
         for (int i = 0; i < slot.Count; i++)
         {
             _input.WillNeed(slot.Shards[i], slot.LocalRows[i], (int)(_targetKind == TargetKind.Next ? _targetStart + _horizon : _windowSpan));
+        }
+    }
+
+    /// <summary>Announces the label row of each window (a file target): by URL, its block or chunk is then fetched with the windows, not on demand.</summary>
+    private void HintLabels(ReadOnlySpan<long> starts)
+    {
+        if (_labels is null)
+        {
+            return;
+        }
+
+        ArraySource labels = _labels.Source;
+        foreach (long start in starts)
+        {
+            long labelRow = start + _labelShift;
+            if (labelRow >= 0 && labelRow < labels.TotalRows)
+            {
+                int shard = labels.FindShard(labelRow);
+                _labels.WillNeed(shard, labelRow - labels.Shards[shard].RowBase, 1);
+            }
         }
     }
 

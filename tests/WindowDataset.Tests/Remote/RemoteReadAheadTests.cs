@@ -9,9 +9,9 @@ namespace WindowDataset.Tests.Remote;
 public sealed class RemoteReadAheadTests : IDisposable
 {
     // 64 rows x 1000 float64 = 8000 bytes a row; windows of 8 rows are 64,000 bytes, a batch of 16 fetches about
-    // 16 x (64,000 + one 64 KiB block) = 2,072,576 bytes.
+    // 16 x (64,000 + one 16 KiB block) = 1,286,144 bytes.
     private const int Columns = 1000;
-    private const long BatchFetch = 16 * ((8 * Columns * 8L) + (64 << 10));
+    private const long BatchFetch = 16 * ((8 * Columns * 8L) + (16 << 10));
     private readonly RangeServer _server = new();
     private readonly TempDirectory _dir = new();
     private readonly string _local;
@@ -35,7 +35,7 @@ public sealed class RemoteReadAheadTests : IDisposable
         WindowLoaderOptions options = Options(readAheadBytes: 16L << 20);
         using LoaderPlan plan = LoaderPlan.ForLoader(options);
 
-        long wanted = ((16L << 20) + BatchFetch - 1) / BatchFetch; // 9 batches
+        long wanted = ((16L << 20) + BatchFetch - 1) / BatchFetch; // 14 batches
         Assert.Equal(wanted, plan.ReadAhead);
         long unreadRoom = plan.Source.Remote!.CacheCapacity * 3 / 4;
         Assert.True(unreadRoom >= (plan.ReadAhead + plan.Workers + 1) * BatchFetch, $"cache {plan.Source.Remote.CacheCapacity} cannot hold {plan.ReadAhead} batches ahead");
@@ -65,17 +65,17 @@ public sealed class RemoteReadAheadTests : IDisposable
         options.Remote.MemoryCacheBytes = 8L << 20;
         using LoaderPlan plan = LoaderPlan.ForLoader(options);
         Assert.Equal(8L << 20, plan.Source.Remote!.CacheCapacity);
-        Assert.Equal(1, plan.ReadAhead); // (8 MiB * 3/4) / 2 MB = 3 batches, less 2 workers and 1: none left, at least 1
+        Assert.Equal(1, plan.ReadAhead); // (8 MiB * 3/4) / 1.3 MB = 4 batches, less 2 workers and 1: 1
     }
 
     [Fact]
     public void ReadAhead_BudgetCapsTheCache_ShrinksToHalfTheBudget()
     {
         WindowLoaderOptions options = Options(readAheadBytes: 1L << 30);
-        options.MemoryBudget = 256L << 20;
+        options.MemoryBudget = 192L << 20;
         using LoaderPlan plan = LoaderPlan.ForLoader(options);
-        Assert.Equal(128L << 20, plan.Source.Remote!.CacheCapacity);
-        Assert.Equal((((128L << 20) * 3 / 4) / BatchFetch) - 3, plan.ReadAhead);
+        Assert.Equal(96L << 20, plan.Source.Remote!.CacheCapacity);
+        Assert.Equal((((96L << 20) * 3 / 4) / BatchFetch) - 3, plan.ReadAhead);
     }
 
     [Fact]
@@ -96,6 +96,36 @@ public sealed class RemoteReadAheadTests : IDisposable
         reference.Source = SourceOptions.FromPaths(_local);
         RemoteChecks.Bounded(() => ChunkedSourceLoaderTests.AssertSameEpoch(options, reference));
         Assert.True(proxy.Injected > 0);
+    }
+
+    [Fact]
+    public void Hint_LabelsByUrl_LabelRowsFetchedWithTheWindowsNotOnDemand()
+    {
+        // 4,000 labels of 8 bytes in 4 KiB blocks: 8 blocks, the first read with the header at open.
+        string labels = TestArrays.WriteNpy(_dir.File("y.npy"), 4000, 1);
+        string labelsUrl = _server.Put("y.npy", File.ReadAllBytes(labels));
+        WindowLoaderOptions options = Options(readAheadBytes: 0);
+        options.Remote.BlockSize = 4096;
+        options.Source = SourceOptions.FromPaths(_local);
+        options.Target = new TargetOptions { Kind = TargetKind.File, Source = SourceOptions.FromPaths(labelsUrl) };
+        using LoaderPlan plan = LoaderPlan.ForLoader(options);
+        WindowDataset.Remote.RemoteEngine engine = plan.Labels!.Remote!;
+        WindowDataset.Remote.RemoteStatistics before = engine.Statistics;
+        int count = options.BatchSize;
+        long[] starts = new long[count];
+        plan.Gatherer.Hint(0, 0, new int[count], new long[count], starts);
+        Assert.True(SpinWait.SpinUntil(() => engine.Statistics.Requests > before.Requests, TimeSpan.FromSeconds(10)), "announcing a batch sent no request for its labels");
+
+        byte[] scratch = new byte[plan.Gatherer.ScratchBytes];
+        byte[] target = new byte[8];
+        for (int i = 0; i < count; i++)
+        {
+            plan.Gatherer.ReadTarget(starts[i], target, scratch);
+            Assert.Equal(TestArrays.Value(starts[i] + options.Window - 1, 0), BitConverter.ToDouble(target));
+        }
+
+        // Every label read found its block announced (ready or on its way): none was created on demand.
+        Assert.Equal(before.RamHits + count, engine.Statistics.RamHits);
     }
 
     [Fact]

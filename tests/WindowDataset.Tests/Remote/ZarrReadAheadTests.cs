@@ -187,7 +187,6 @@ public sealed class ZarrReadAheadTests : IDisposable
         byte[] got = new byte[chunks.ChunkBytes];
         byte[] want = new byte[chunks.ChunkBytes];
         Assert.True(chunks.ReadsAhead);
-        chunks.WillNeedChunk([2, 0], null); // before the shard's index is read: dropped, nothing blocks on the index
         Assert.True(chunks.TryReadChunk([0, 0], got)); // opens the shard and reads its index
         long requests = engine.Statistics.Requests;
         chunks.WillNeedChunk([2, 0], null);
@@ -198,6 +197,47 @@ public sealed class ZarrReadAheadTests : IDisposable
         Assert.True(local.TryReadChunk([2, 0], want));
         Assert.True(want.AsSpan().SequenceEqual(got));
         Assert.Equal(afterHint, engine.Statistics.Requests);
+    }
+
+    [Fact]
+    public void WillNeedChunk_ShardIndexNotReadYet_IndexReadOffTheCallerThenInnerChunkReadAhead()
+    {
+        string store = ZarrStoreWriter.ShardedFloat32(_dir.File("s.zarr"), 1000, Columns, 100);
+        ZarrUpload.Store(store, "s.zarr", (key, data) => _server.Put(key, data));
+        using var engine = new RemoteEngine(new RemoteOptions { BlockSize = 4096 });
+        using var chunks = (ZarrArray)ZarrStore.Open(engine, _server.Url("s.zarr"), null).Chunks!;
+        using ChunkedArray local = ZarrStore.Open(store, null).Chunks!;
+        long before = engine.Statistics.Requests;
+        Assert.Equal(0, chunks.Indexes.Count);
+
+        chunks.WillNeedChunk([2, 0], null); // returns at once: the index is read on a thread of its own, then chunk 2's range
+
+        // One ranged GET for the index, one for the inner chunk's blocks.
+        Assert.True(SpinWait.SpinUntil(() => chunks.Indexes.Count == 1 && engine.Statistics.Requests >= before + 2, TimeSpan.FromSeconds(10)), $"index cached: {chunks.Indexes.Count}, requests: {engine.Statistics.Requests - before}");
+        long afterHint = engine.Statistics.Requests;
+        byte[] got = new byte[chunks.ChunkBytes];
+        byte[] want = new byte[chunks.ChunkBytes];
+        Assert.True(chunks.TryReadChunk([2, 0], got));
+        Assert.True(local.TryReadChunk([2, 0], want));
+        Assert.True(want.AsSpan().SequenceEqual(got));
+        Assert.Equal(afterHint, engine.Statistics.Requests);
+    }
+
+    [Fact]
+    public void WillNeedChunk_ShardIndexUnreadable_HintDroppedAndTheReadReportsIt()
+    {
+        string store = ZarrStoreWriter.ShardedFloat32(_dir.File("s.zarr"), 1000, Columns, 100);
+        ZarrUpload.Store(store, "s.zarr", (key, data) => _server.Put(key, data));
+        _server.Put("s.zarr/" + "c/0/0", new byte[100]); // shorter than its index (16 bytes for each of 10 inner chunks)
+        using var engine = new RemoteEngine(new RemoteOptions { BlockSize = 4096 });
+        using var chunks = (ZarrArray)ZarrStore.Open(engine, _server.Url("s.zarr"), null).Chunks!;
+
+        chunks.WillNeedChunk([2, 0], null);
+        Assert.True(SpinWait.SpinUntil(() => chunks.IndexLoadsInFlight == 0, TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, chunks.Indexes.Count);
+        byte[] got = new byte[chunks.ChunkBytes];
+        InvalidDataException ex = Assert.Throws<InvalidDataException>(() => chunks.TryReadChunk([2, 0], got));
+        Assert.Contains("shard index: expected 160 index bytes at the end; found a shard of 100 bytes", ex.Message, StringComparison.Ordinal);
     }
 
     private static bool IsChunk(string path) => !path.Contains(".zarray", StringComparison.Ordinal) && !path.Contains(".zgroup", StringComparison.Ordinal) && !path.Contains(".zattrs", StringComparison.Ordinal) && !path.Contains(".zmetadata", StringComparison.Ordinal) && !path.Contains("zarr.json", StringComparison.Ordinal);

@@ -16,6 +16,9 @@ internal sealed class ZarrArray : ChunkedArray
     /// <summary>Bytes of decoded shard indexes kept (an index is 16 bytes per inner chunk).</summary>
     public const long ShardIndexCacheBytes = 16L << 20;
 
+    /// <summary>Shard indexes read at once for read-ahead hints: each holds a thread for a ranged GET.</summary>
+    private const int MaxIndexLoads = 4;
+
     private readonly ZarrStorage _storage;
     private readonly string _prefix;
     private readonly ZarrArrayMetadata _metadata;
@@ -23,6 +26,10 @@ internal sealed class ZarrArray : ChunkedArray
     private readonly ZarrCodec[] _codecs;
     private readonly long _maxStoredBytes;
     private readonly long[] _shardGrid;
+
+    /// <summary>Shards whose index a read-ahead hint is reading (at most <see cref="MaxIndexLoads"/> at once).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> _indexLoads = new();
+    private int _disposed;
 
     /// <summary>The array at <paramref name="prefix"/> of <paramref name="storage"/> (owned: disposed with the array).</summary>
     public ZarrArray(ZarrStorage storage, string prefix, string name, ZarrArrayMetadata metadata)
@@ -44,6 +51,9 @@ internal sealed class ZarrArray : ChunkedArray
     }
 
     public ZarrArrayMetadata Metadata => _metadata;
+
+    /// <summary>Shard indexes being read for read-ahead hints now.</summary>
+    internal int IndexLoadsInFlight => _indexLoads.Count;
 
     /// <summary>Decoded shard indexes (sharded arrays only).</summary>
     public ShardIndexCache Indexes { get; }
@@ -103,8 +113,10 @@ internal sealed class ZarrArray : ChunkedArray
 
     /// <summary>
     /// A whole chunk object: its GET starts now (the engine's whole-object read-ahead). An inner chunk of a shard:
-    /// its byte range goes to the shard's block read-ahead when the shard is open and its index cached (the first
-    /// read of a shard reads its index; hints before that are dropped rather than block on it).
+    /// its byte range goes to the shard's block read-ahead once the shard's index is cached; a hint for a shard whose
+    /// index is not, reads the index on a thread of its own first (never on the caller, at most
+    /// <see cref="MaxIndexLoads"/> shards at once; a hint past that, or one whose index read fails, is dropped and
+    /// the worker's own read reads the index and reports any error).
     /// </summary>
     public override void WillNeedChunk(ReadOnlySpan<long> chunk, Func<bool>? stillNeeded)
     {
@@ -133,6 +145,7 @@ internal sealed class ZarrArray : ChunkedArray
 
         if (!Indexes.TryGet(shardLinear, out ulong[] index))
         {
+            LoadIndexAhead(shardLinear, shardPosition, chunk, stillNeeded);
             return;
         }
 
@@ -148,6 +161,57 @@ internal sealed class ZarrArray : ChunkedArray
         {
             shardObject.WillNeed((long)offset, (long)nbytes);
         }
+    }
+
+    /// <summary>Queues the read of a shard's index for a hint, then the hint again (see <see cref="WillNeedChunk"/>).</summary>
+    private void LoadIndexAhead(long shardLinear, ReadOnlySpan<long> shardPosition, ReadOnlySpan<long> chunk, Func<bool>? stillNeeded)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || _indexLoads.Count >= MaxIndexLoads || !_indexLoads.TryAdd(shardLinear, true))
+        {
+            return;
+        }
+
+        // A thread of its own: the index read blocks until its GET completes, and that completion needs a pool thread
+        // (a few blocked pool threads on 2 cores stall every other request until the pool grows).
+        var state = new IndexLoad(this, shardLinear, ChunkKey(shardPosition), chunk.ToArray(), stillNeeded);
+        _ = Task.Factory.StartNew(static s => ((IndexLoad)s!).Run(), state, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+    }
+
+    private void LoadIndex(long shardLinear, string key, long[] chunk, Func<bool>? stillNeeded)
+    {
+        try
+        {
+            if (Volatile.Read(ref _disposed) != 0 || !(stillNeeded?.Invoke() ?? true))
+            {
+                return;
+            }
+
+            if (!Indexes.TryGet(shardLinear, out _))
+            {
+                using ZarrObject? shardObject = _storage.OpenObject(key);
+                if (shardObject is null)
+                {
+                    return; // a missing shard is the fill value: nothing to fetch
+                }
+
+                Indexes.Add(shardLinear, ReadIndex(shardObject, shardObject.Length, shardObject.Name, chunk));
+            }
+
+            WillNeedChunk(chunk, stillNeeded);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Only a hint: the worker that reads this chunk reads the index itself and reports what went wrong.
+        }
+        finally
+        {
+            _indexLoads.TryRemove(shardLinear, out _);
+        }
+    }
+
+    private sealed record IndexLoad(ZarrArray Array, long Shard, string Key, long[] Chunk, Func<bool>? StillNeeded)
+    {
+        public void Run() => Array.LoadIndex(Shard, Key, Chunk, StillNeeded);
     }
 
     /// <summary>The shard holding <paramref name="chunk"/> (its grid position written to <paramref name="shardPosition"/>, and its linear index) and the chunk's linear index inside it.</summary>
@@ -293,6 +357,7 @@ internal sealed class ZarrArray : ChunkedArray
 
     public override void Dispose()
     {
+        Volatile.Write(ref _disposed, 1);
         _storage.Dispose();
         base.Dispose();
     }
