@@ -244,11 +244,12 @@ internal sealed class BenchRunner
             long warmUpBatches = 0;
             long compiled = JitInfo.GetCompiledMethodCount();
             long lastCompile = 0;
+            ulong warmUpHash = 0;
             foreach (WindowBatch batch in loader.Read(ReadRange.ForEpochs(1, 1000), _cancellationToken))
             {
                 for (int i = 0; loaderHashes is not null && i < batch.Count; i++)
                 {
-                    loaderHashes[0] ^= WindowHash.Of(batch.GetWindow(i));
+                    warmUpHash ^= WindowHash.Of(batch.GetWindow(i));
                 }
 
                 long now = warmUpClock.ElapsedMilliseconds;
@@ -264,6 +265,7 @@ internal sealed class BenchRunner
                 }
             }
 
+            GC.KeepAlive(warmUpHash);
             Prepare();
             (residentBefore, _) = PageCache.Residency(plan.Paths);
             cachedBefore = PageCache.MeminfoCached();

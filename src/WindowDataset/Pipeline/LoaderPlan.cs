@@ -280,6 +280,14 @@ internal sealed class LoaderPlan : IDisposable
             ReadAhead = ObjectReadAhead(options, remote, span, budget, minimumCache) ? options.ReadAhead : RemoteReadAhead(options, remote, span, budget);
         }
 
+        if (Labels?.Remote is { } labelRemote && ReadAhead > 0)
+        {
+            // Labels by URL are read ahead with their windows: a block for each window's label row, unread for as
+            // long as the windows' own read-ahead (three quarters of the cache may be unread).
+            long labelAhead = (ReadAhead + Workers + 2L) * options.BatchSize * options.Remote.BlockSize * 4 / 3;
+            labelRemote.GrowCache(Math.Min(labelAhead, budget / 4));
+        }
+
         if (options.ChunkCache is { } cache && _minimumCacheBytes > 0 && cache < _minimumCacheBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(options),

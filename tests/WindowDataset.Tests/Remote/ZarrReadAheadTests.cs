@@ -210,16 +210,23 @@ public sealed class ZarrReadAheadTests : IDisposable
         long before = engine.Statistics.Requests;
         Assert.Equal(0, chunks.Indexes.Count);
 
-        chunks.WillNeedChunk([2, 0], null); // returns at once: the index is read on a thread of its own, then chunk 2's range
+        // Both return at once: the index is read on a thread of its own, then both inner chunks' ranges.
+        chunks.WillNeedChunk([2, 0], null);
+        chunks.WillNeedChunk([5, 0], null);
 
-        // One ranged GET for the index, one for the inner chunk's blocks.
-        Assert.True(SpinWait.SpinUntil(() => chunks.Indexes.Count == 1 && engine.Statistics.Requests >= before + 2, TimeSpan.FromSeconds(10)), $"index cached: {chunks.Indexes.Count}, requests: {engine.Statistics.Requests - before}");
+        // One ranged GET for the index, one for each inner chunk's blocks (apart: no block in common).
+        Assert.True(SpinWait.SpinUntil(() => chunks.IndexLoadsInFlight == 0 && engine.Statistics.Requests >= before + 3, TimeSpan.FromSeconds(10)), $"index cached: {chunks.Indexes.Count}, requests: {engine.Statistics.Requests - before}");
+        Assert.Equal(1, chunks.Indexes.Count);
         long afterHint = engine.Statistics.Requests;
         byte[] got = new byte[chunks.ChunkBytes];
         byte[] want = new byte[chunks.ChunkBytes];
-        Assert.True(chunks.TryReadChunk([2, 0], got));
-        Assert.True(local.TryReadChunk([2, 0], want));
-        Assert.True(want.AsSpan().SequenceEqual(got));
+        foreach (long c in (long[])[2, 5])
+        {
+            Assert.True(chunks.TryReadChunk([c, 0], got));
+            Assert.True(local.TryReadChunk([c, 0], want));
+            Assert.True(want.AsSpan().SequenceEqual(got), $"inner chunk {c} differs");
+        }
+
         Assert.Equal(afterHint, engine.Statistics.Requests);
     }
 
@@ -232,8 +239,10 @@ public sealed class ZarrReadAheadTests : IDisposable
         using var engine = new RemoteEngine(new RemoteOptions { BlockSize = 4096 });
         using var chunks = (ZarrArray)ZarrStore.Open(engine, _server.Url("s.zarr"), null).Chunks!;
 
+        long opens = engine.Statistics.Opens;
         chunks.WillNeedChunk([2, 0], null);
         Assert.True(SpinWait.SpinUntil(() => chunks.IndexLoadsInFlight == 0, TimeSpan.FromSeconds(10)));
+        Assert.Equal(opens + 1, engine.Statistics.Opens); // the hint opened the shard and tried its index
         Assert.Equal(0, chunks.Indexes.Count);
         byte[] got = new byte[chunks.ChunkBytes];
         InvalidDataException ex = Assert.Throws<InvalidDataException>(() => chunks.TryReadChunk([2, 0], got));

@@ -20,6 +20,7 @@ internal sealed class RemoteZarrStorage : ZarrStorage
     private readonly string _query;
     private readonly bool _escape;
     private readonly ConcurrentDictionary<string, ByteSource?> _open = new(StringComparer.Ordinal);
+    private int _disposed;
 
     public RemoteZarrStorage(RemoteEngine engine, string url)
     {
@@ -85,6 +86,14 @@ internal sealed class RemoteZarrStorage : ZarrStorage
             {
                 mine?.Dispose();
             }
+
+            // Opened while the store was being disposed (a read-ahead's index read): nobody would dispose it later.
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                _open.TryRemove(key, out _);
+                bytes?.Dispose();
+                throw new ObjectDisposedException(Describe(key));
+            }
         }
 
         return bytes is null ? null : new ZarrObject(bytes);
@@ -100,6 +109,7 @@ internal sealed class RemoteZarrStorage : ZarrStorage
 
     public override void Dispose()
     {
+        Volatile.Write(ref _disposed, 1);
         foreach (KeyValuePair<string, ByteSource?> open in _open)
         {
             open.Value?.Dispose();

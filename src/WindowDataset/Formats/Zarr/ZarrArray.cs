@@ -19,6 +19,9 @@ internal sealed class ZarrArray : ChunkedArray
     /// <summary>Shard indexes read at once for read-ahead hints: each holds a thread for a ranged GET.</summary>
     private const int MaxIndexLoads = 4;
 
+    /// <summary>Hints kept for one shard while its index is read (more are dropped: their chunks are read on demand).</summary>
+    private const int MaxPendingHints = 1024;
+
     private readonly ZarrStorage _storage;
     private readonly string _prefix;
     private readonly ZarrArrayMetadata _metadata;
@@ -27,8 +30,12 @@ internal sealed class ZarrArray : ChunkedArray
     private readonly long _maxStoredBytes;
     private readonly long[] _shardGrid;
 
-    /// <summary>Shards whose index a read-ahead hint is reading (at most <see cref="MaxIndexLoads"/> at once).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> _indexLoads = new();
+    /// <summary>
+    /// Shards whose index a read-ahead hint is reading (at most <see cref="MaxIndexLoads"/> at once), each with the
+    /// hints for its inner chunks that came meanwhile, hinted again once the index is cached.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, System.Collections.Concurrent.ConcurrentQueue<PendingHint>> _indexLoads = new();
+    private int _indexLoadCount;
     private int _disposed;
 
     /// <summary>The array at <paramref name="prefix"/> of <paramref name="storage"/> (owned: disposed with the array).</summary>
@@ -53,7 +60,7 @@ internal sealed class ZarrArray : ChunkedArray
     public ZarrArrayMetadata Metadata => _metadata;
 
     /// <summary>Shard indexes being read for read-ahead hints now.</summary>
-    internal int IndexLoadsInFlight => _indexLoads.Count;
+    internal int IndexLoadsInFlight => Volatile.Read(ref _indexLoadCount);
 
     /// <summary>Decoded shard indexes (sharded arrays only).</summary>
     public ShardIndexCache Indexes { get; }
@@ -115,8 +122,9 @@ internal sealed class ZarrArray : ChunkedArray
     /// A whole chunk object: its GET starts now (the engine's whole-object read-ahead). An inner chunk of a shard:
     /// its byte range goes to the shard's block read-ahead once the shard's index is cached; a hint for a shard whose
     /// index is not, reads the index on a thread of its own first (never on the caller, at most
-    /// <see cref="MaxIndexLoads"/> shards at once; a hint past that, or one whose index read fails, is dropped and
-    /// the worker's own read reads the index and reports any error).
+    /// <see cref="MaxIndexLoads"/> shards at once), then hints that chunk and every chunk of the shard hinted
+    /// meanwhile; a hint past the limit, or one whose index read fails, is dropped, and the worker's own read reads
+    /// the index and reports any error.
     /// </summary>
     public override void WillNeedChunk(ReadOnlySpan<long> chunk, Func<bool>? stillNeeded)
     {
@@ -163,41 +171,71 @@ internal sealed class ZarrArray : ChunkedArray
         }
     }
 
-    /// <summary>Queues the read of a shard's index for a hint, then the hint again (see <see cref="WillNeedChunk"/>).</summary>
+    /// <summary>Starts reading a shard's index for a hint, or adds the hint to the read already under way (see <see cref="WillNeedChunk"/>).</summary>
     private void LoadIndexAhead(long shardLinear, ReadOnlySpan<long> shardPosition, ReadOnlySpan<long> chunk, Func<bool>? stillNeeded)
     {
-        if (Volatile.Read(ref _disposed) != 0 || _indexLoads.Count >= MaxIndexLoads || !_indexLoads.TryAdd(shardLinear, true))
+        if (Volatile.Read(ref _disposed) != 0 || _shard!.IndexBytes > ShardIndexCacheBytes)
         {
+            return; // an index the cache cannot keep would be read again for every hint
+        }
+
+        var hint = new PendingHint(chunk.ToArray(), stillNeeded);
+        if (_indexLoads.TryGetValue(shardLinear, out System.Collections.Concurrent.ConcurrentQueue<PendingHint>? waiting))
+        {
+            if (waiting.Count < MaxPendingHints)
+            {
+                waiting.Enqueue(hint);
+            }
+
+            return;
+        }
+
+        if (Interlocked.Increment(ref _indexLoadCount) > MaxIndexLoads)
+        {
+            Interlocked.Decrement(ref _indexLoadCount);
+            return;
+        }
+
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<PendingHint>();
+        queue.Enqueue(hint);
+        if (!_indexLoads.TryAdd(shardLinear, queue))
+        {
+            Interlocked.Decrement(ref _indexLoadCount);
+            if (_indexLoads.TryGetValue(shardLinear, out waiting))
+            {
+                waiting.Enqueue(hint);
+            }
+
             return;
         }
 
         // A thread of its own: the index read blocks until its GET completes, and that completion needs a pool thread
         // (a few blocked pool threads on 2 cores stall every other request until the pool grows).
-        var state = new IndexLoad(this, shardLinear, ChunkKey(shardPosition), chunk.ToArray(), stillNeeded);
+        var state = new IndexLoad(this, shardLinear, ChunkKey(shardPosition), queue);
         _ = Task.Factory.StartNew(static s => ((IndexLoad)s!).Run(), state, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
     }
 
-    private void LoadIndex(long shardLinear, string key, long[] chunk, Func<bool>? stillNeeded)
+    private void LoadIndex(long shardLinear, string key, System.Collections.Concurrent.ConcurrentQueue<PendingHint> hints)
     {
+        bool cached = false;
         try
         {
-            if (Volatile.Read(ref _disposed) != 0 || !(stillNeeded?.Invoke() ?? true))
+            if (Volatile.Read(ref _disposed) == 0 && hints.TryPeek(out PendingHint? first) && (first.StillNeeded?.Invoke() ?? true))
             {
-                return;
-            }
-
-            if (!Indexes.TryGet(shardLinear, out _))
-            {
-                using ZarrObject? shardObject = _storage.OpenObject(key);
-                if (shardObject is null)
+                if (Indexes.TryGet(shardLinear, out _))
                 {
-                    return; // a missing shard is the fill value: nothing to fetch
+                    cached = true;
                 }
-
-                Indexes.Add(shardLinear, ReadIndex(shardObject, shardObject.Length, shardObject.Name, chunk));
+                else
+                {
+                    using ZarrObject? shardObject = _storage.OpenObject(key);
+                    if (shardObject is not null)
+                    {
+                        Indexes.Add(shardLinear, ReadIndex(shardObject, shardObject.Length, shardObject.Name, first.Chunk));
+                        cached = true;
+                    }
+                }
             }
-
-            WillNeedChunk(chunk, stillNeeded);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -205,13 +243,29 @@ internal sealed class ZarrArray : ChunkedArray
         }
         finally
         {
+            // Hints from now on find the index cached (or start another read); those queued until now are hinted here.
             _indexLoads.TryRemove(shardLinear, out _);
+            Interlocked.Decrement(ref _indexLoadCount);
+        }
+
+        while (cached && Volatile.Read(ref _disposed) == 0 && hints.TryDequeue(out PendingHint? hint))
+        {
+            try
+            {
+                WillNeedChunk(hint.Chunk, hint.StillNeeded);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Same: a hint never fails a read.
+            }
         }
     }
 
-    private sealed record IndexLoad(ZarrArray Array, long Shard, string Key, long[] Chunk, Func<bool>? StillNeeded)
+    private sealed record PendingHint(long[] Chunk, Func<bool>? StillNeeded);
+
+    private sealed record IndexLoad(ZarrArray Array, long Shard, string Key, System.Collections.Concurrent.ConcurrentQueue<PendingHint> Hints)
     {
-        public void Run() => Array.LoadIndex(Shard, Key, Chunk, StillNeeded);
+        public void Run() => Array.LoadIndex(Shard, Key, Hints);
     }
 
     /// <summary>The shard holding <paramref name="chunk"/> (its grid position written to <paramref name="shardPosition"/>, and its linear index) and the chunk's linear index inside it.</summary>
