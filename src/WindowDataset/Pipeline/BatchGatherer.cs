@@ -132,14 +132,13 @@ internal sealed class BatchGatherer
             return;
         }
 
-        ArraySource labels = _labels.Source;
         foreach (long start in starts)
         {
             long labelRow = start + _labelShift;
-            if (labelRow >= 0 && labelRow < labels.TotalRows)
+            if (labelRow >= 0 && labelRow < _labels.Source.TotalRows)
             {
-                int shard = labels.FindShard(labelRow);
-                _labels.WillNeed(shard, labelRow - labels.Shards[shard].RowBase, 1);
+                (int shard, long local) = LocateLabel(labelRow);
+                _labels.WillNeed(shard, local, 1);
             }
         }
     }
@@ -296,10 +295,16 @@ internal sealed class BatchGatherer
 
     private void ReadLabel(long globalStart, Span<byte> destination, Span<byte> scratch)
     {
-        long labelRow = globalStart + _labelShift;
+        (int shard, long local) = LocateLabel(globalStart + _labelShift);
+        _labels!.Read(shard, local, 1, destination, scratch);
+    }
+
+    /// <summary>The label file's shard holding <paramref name="labelRow"/>, and the row within it.</summary>
+    private (int Shard, long Local) LocateLabel(long labelRow)
+    {
         ArraySource labels = _labels!.Source;
         int shard = labels.FindShard(labelRow);
-        _labels.Read(shard, labelRow - labels.Shards[shard].RowBase, 1, destination, scratch);
+        return (shard, labelRow - labels.Shards[shard].RowBase);
     }
 
     private static (int Shard, long Local) LocateRow(ArraySource source, long globalStart, long span)

@@ -179,13 +179,11 @@ public sealed class ZarrReadAheadTests : IDisposable
     public void WillNeedChunk_ShardWithItsIndexRead_InnerChunkRangeReadAheadThroughTheBlockCache()
     {
         // Inner chunks of 6,400 bytes in 4 KiB blocks: inner chunk 2 shares no block with inner chunk 0 or the index.
-        string store = ZarrStoreWriter.ShardedFloat32(_dir.File("s.zarr"), 1000, Columns, 100);
-        ZarrUpload.Store(store, "s.zarr", (key, data) => _server.Put(key, data));
-        using var engine = new RemoteEngine(new RemoteOptions { BlockSize = 4096 });
-        using var chunks = (ZarrArray)ZarrStore.Open(engine, _server.Url("s.zarr"), null).Chunks!;
+        string store = UploadSharded();
+        using RemoteEngine engine = SmallBlockEngine();
+        using ZarrArray chunks = OpenSharded(engine);
         using ChunkedArray local = ZarrStore.Open(store, null).Chunks!;
         byte[] got = new byte[chunks.ChunkBytes];
-        byte[] want = new byte[chunks.ChunkBytes];
         Assert.True(chunks.ReadsAhead);
         Assert.True(chunks.TryReadChunk([0, 0], got)); // opens the shard and reads its index
         long requests = engine.Statistics.Requests;
@@ -193,19 +191,16 @@ public sealed class ZarrReadAheadTests : IDisposable
         SpinWait.SpinUntil(() => engine.Statistics.Requests > requests && engine.Statistics.RamBytes > 0, TimeSpan.FromSeconds(10));
         long afterHint = engine.Statistics.Requests;
         Assert.True(afterHint > requests, "the hint sent a ranged GET");
-        Assert.True(chunks.TryReadChunk([2, 0], got));
-        Assert.True(local.TryReadChunk([2, 0], want));
-        Assert.True(want.AsSpan().SequenceEqual(got));
+        AssertSameChunk(chunks, local, 2);
         Assert.Equal(afterHint, engine.Statistics.Requests);
     }
 
     [Fact]
     public void WillNeedChunk_ShardIndexNotReadYet_IndexReadOffTheCallerThenInnerChunkReadAhead()
     {
-        string store = ZarrStoreWriter.ShardedFloat32(_dir.File("s.zarr"), 1000, Columns, 100);
-        ZarrUpload.Store(store, "s.zarr", (key, data) => _server.Put(key, data));
-        using var engine = new RemoteEngine(new RemoteOptions { BlockSize = 4096 });
-        using var chunks = (ZarrArray)ZarrStore.Open(engine, _server.Url("s.zarr"), null).Chunks!;
+        string store = UploadSharded();
+        using RemoteEngine engine = SmallBlockEngine();
+        using ZarrArray chunks = OpenSharded(engine);
         using ChunkedArray local = ZarrStore.Open(store, null).Chunks!;
         long before = engine.Statistics.Requests;
         Assert.Equal(0, chunks.Indexes.Count);
@@ -218,14 +213,8 @@ public sealed class ZarrReadAheadTests : IDisposable
         Assert.True(SpinWait.SpinUntil(() => chunks.IndexLoadsInFlight == 0 && engine.Statistics.Requests >= before + 3, TimeSpan.FromSeconds(10)), $"index cached: {chunks.Indexes.Count}, requests: {engine.Statistics.Requests - before}");
         Assert.Equal(1, chunks.Indexes.Count);
         long afterHint = engine.Statistics.Requests;
-        byte[] got = new byte[chunks.ChunkBytes];
-        byte[] want = new byte[chunks.ChunkBytes];
-        foreach (long c in (long[])[2, 5])
-        {
-            Assert.True(chunks.TryReadChunk([c, 0], got));
-            Assert.True(local.TryReadChunk([c, 0], want));
-            Assert.True(want.AsSpan().SequenceEqual(got), $"inner chunk {c} differs");
-        }
+        AssertSameChunk(chunks, local, 2);
+        AssertSameChunk(chunks, local, 5);
 
         Assert.Equal(afterHint, engine.Statistics.Requests);
     }
@@ -233,11 +222,10 @@ public sealed class ZarrReadAheadTests : IDisposable
     [Fact]
     public void WillNeedChunk_ShardIndexUnreadable_HintDroppedAndTheReadReportsIt()
     {
-        string store = ZarrStoreWriter.ShardedFloat32(_dir.File("s.zarr"), 1000, Columns, 100);
-        ZarrUpload.Store(store, "s.zarr", (key, data) => _server.Put(key, data));
-        _server.Put("s.zarr/" + "c/0/0", new byte[100]); // shorter than its index (16 bytes for each of 10 inner chunks)
-        using var engine = new RemoteEngine(new RemoteOptions { BlockSize = 4096 });
-        using var chunks = (ZarrArray)ZarrStore.Open(engine, _server.Url("s.zarr"), null).Chunks!;
+        UploadSharded();
+        _server.Put("s.zarr/c/0/0", new byte[100]); // the shard, shorter than its index (16 bytes for each of 10 inner chunks)
+        using RemoteEngine engine = SmallBlockEngine();
+        using ZarrArray chunks = OpenSharded(engine);
 
         long opens = engine.Statistics.Opens;
         chunks.WillNeedChunk([2, 0], null);
@@ -247,6 +235,28 @@ public sealed class ZarrReadAheadTests : IDisposable
         byte[] got = new byte[chunks.ChunkBytes];
         InvalidDataException ex = Assert.Throws<InvalidDataException>(() => chunks.TryReadChunk([2, 0], got));
         Assert.Contains("shard index: expected 160 index bytes at the end; found a shard of 100 bytes", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Uploads s.zarr, a 1,000 x 16 float32 v3 store of one shard of 10 inner chunks of 100 rows (6,400 bytes each); returns the local store.</summary>
+    private string UploadSharded()
+    {
+        string store = ZarrStoreWriter.ShardedFloat32(_dir.File("s.zarr"), 1000, Columns, 100);
+        ZarrUpload.Store(store, "s.zarr", (key, data) => _server.Put(key, data));
+        return store;
+    }
+
+    private ZarrArray OpenSharded(RemoteEngine engine) => (ZarrArray)ZarrStore.Open(engine, _server.Url("s.zarr"), null).Chunks!;
+
+    /// <summary>4 KiB blocks: an inner chunk of 6,400 bytes spans two or three, and inner chunks 2 and 5 share none with chunk 0 or the index.</summary>
+    private static RemoteEngine SmallBlockEngine() => new(new RemoteOptions { BlockSize = 4096 });
+
+    private static void AssertSameChunk(ChunkedArray remote, ChunkedArray local, long chunk)
+    {
+        byte[] got = new byte[remote.ChunkBytes];
+        byte[] want = new byte[local.ChunkBytes];
+        Assert.True(remote.TryReadChunk([chunk, 0], got));
+        Assert.True(local.TryReadChunk([chunk, 0], want));
+        Assert.True(want.AsSpan().SequenceEqual(got), $"inner chunk {chunk} differs");
     }
 
     private static bool IsChunk(string path) => !path.Contains(".zarray", StringComparison.Ordinal) && !path.Contains(".zgroup", StringComparison.Ordinal) && !path.Contains(".zattrs", StringComparison.Ordinal) && !path.Contains(".zmetadata", StringComparison.Ordinal) && !path.Contains("zarr.json", StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using WindowDataset.Sources;
@@ -34,7 +35,7 @@ internal sealed class ZarrArray : ChunkedArray
     /// Shards whose index a read-ahead hint is reading (at most <see cref="MaxIndexLoads"/> at once), each with the
     /// hints for its inner chunks that came meanwhile, hinted again once the index is cached.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, System.Collections.Concurrent.ConcurrentQueue<PendingHint>> _indexLoads = new();
+    private readonly ConcurrentDictionary<long, ConcurrentQueue<PendingHint>> _indexLoads = new();
     private int _indexLoadCount;
     private int _disposed;
 
@@ -180,7 +181,7 @@ internal sealed class ZarrArray : ChunkedArray
         }
 
         var hint = new PendingHint(chunk.ToArray(), stillNeeded);
-        if (_indexLoads.TryGetValue(shardLinear, out System.Collections.Concurrent.ConcurrentQueue<PendingHint>? waiting))
+        if (_indexLoads.TryGetValue(shardLinear, out ConcurrentQueue<PendingHint>? waiting))
         {
             if (waiting.Count < MaxPendingHints)
             {
@@ -196,7 +197,7 @@ internal sealed class ZarrArray : ChunkedArray
             return;
         }
 
-        var queue = new System.Collections.Concurrent.ConcurrentQueue<PendingHint>();
+        var queue = new ConcurrentQueue<PendingHint>();
         queue.Enqueue(hint);
         if (!_indexLoads.TryAdd(shardLinear, queue))
         {
@@ -215,7 +216,7 @@ internal sealed class ZarrArray : ChunkedArray
         _ = Task.Factory.StartNew(static s => ((IndexLoad)s!).Run(), state, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
     }
 
-    private void LoadIndex(long shardLinear, string key, System.Collections.Concurrent.ConcurrentQueue<PendingHint> hints)
+    private void LoadIndex(long shardLinear, string key, ConcurrentQueue<PendingHint> hints)
     {
         bool cached = false;
         try
@@ -263,7 +264,7 @@ internal sealed class ZarrArray : ChunkedArray
 
     private sealed record PendingHint(long[] Chunk, Func<bool>? StillNeeded);
 
-    private sealed record IndexLoad(ZarrArray Array, long Shard, string Key, System.Collections.Concurrent.ConcurrentQueue<PendingHint> Hints)
+    private sealed record IndexLoad(ZarrArray Array, long Shard, string Key, ConcurrentQueue<PendingHint> Hints)
     {
         public void Run() => Array.LoadIndex(Shard, Key, Hints);
     }
